@@ -1,0 +1,312 @@
+"""Writing products: the one validation and save path used by the admin, the API and imports."""
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from stdnum import ean
+
+from catalog.languages import language_codes
+from catalog.models import AttributeType, Product, ProductModel
+from catalog.models.product import PRODUCT_TEXT_FIELDS, RICH_TEXT_FIELDS
+from catalog.services.completeness import completeness_recompute
+from catalog.services.permissions import user_editable_languages
+from catalog.services.values import (
+    sanitize_rich_text,
+    value_lookup,
+    value_schema_for_family,
+    values_clean,
+)
+
+CORE_FIELDS = ("sku", "gtin", "family_id", "model_id", "brand")
+
+
+class EditConflict(Exception):
+    """Someone else saved the product after this editor loaded it."""
+
+    def __init__(self, product: Product, expected_version: int, current_version: int):
+        self.product = product
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            _(
+                "Product %(sku)s was changed by someone else while you were editing it "
+                "(you edited version %(expected)s, it is now at version %(current)s). "
+                "Reload it, re-apply your changes and save again."
+            )
+            % {"sku": product.sku, "expected": expected_version, "current": current_version}
+        )
+
+
+def gtin_clean(raw: str | None) -> str | None:
+    """Digits only; GTIN-8, -12, -13 or -14 with a valid check digit."""
+    if raw is None:
+        return None
+    digits = "".join(ch for ch in str(raw) if not ch.isspace() and ch != "-")
+    if not digits:
+        return None
+    if not digits.isdigit():
+        raise ValidationError(
+            _("A GTIN contains digits only; got “%(gtin)s”.") % {"gtin": raw}, code="gtin_digits"
+        )
+    if len(digits) not in (8, 12, 13, 14):
+        raise ValidationError(
+            _("A GTIN has 8, 12, 13 or 14 digits; “%(gtin)s” has %(count)s.")
+            % {"gtin": digits, "count": len(digits)},
+            code="gtin_length",
+        )
+    if not ean.is_valid(digits):
+        expected = ean.calc_check_digit(digits[:-1])
+        raise ValidationError(
+            _("GTIN %(gtin)s has a wrong check digit (expected %(expected)s).")
+            % {"gtin": digits, "expected": expected},
+            code="gtin_check_digit",
+        )
+    return digits
+
+
+def product_validate(*, product: Product, media_ids: Iterable[int] | None = None) -> None:
+    """Normalize the product in place, or raise ValidationError keyed by field.
+
+    Called by Product.clean(), so ModelForms (admin), serializers and importers share it.
+    """
+    errors: dict[str, list] = {}
+    try:
+        product.gtin = gtin_clean(product.gtin)
+    except ValidationError as exc:
+        errors["gtin"] = exc.error_list
+    product.sku = (product.sku or "").strip()
+    if not product.sku:
+        errors["sku"] = [ValidationError(_("A SKU is required."), code="required")]
+    for field in RICH_TEXT_FIELDS:
+        for code in language_codes():
+            name = f"{field}_{code}"
+            setattr(product, name, sanitize_rich_text(getattr(product, name) or ""))
+    _fill_slugs(product, errors)
+    if product.family_id is None:
+        errors.setdefault("family", []).append(
+            ValidationError(_("A family is required."), code="required")
+        )
+    else:
+        if media_ids is None and product.pk:
+            media_ids = list(product.assets.values_list("id", flat=True))
+        try:
+            product.values = values_clean(
+                schema=value_schema_for_family(product.family),
+                values=product.values,
+                media_ids=media_ids,
+            )
+        except ValidationError as exc:
+            errors.setdefault("values", []).extend(exc.error_dict["values"])
+        if product.model_id is not None and "values" not in errors:
+            _check_variant(product, errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fill_slugs(product: Product, errors: dict) -> None:
+    """Blank slugs follow the name in each language; taken slugs are refused by name."""
+    for code in language_codes():
+        field = f"slug_{code}"
+        slug = getattr(product, field) or ""
+        if not slug:
+            name = getattr(product, f"name_{code}") or ""
+            slug = slugify(name, allow_unicode=True)[:200]
+            if slug and _slug_taken(product, code, slug):
+                slug = f"{slug}-{slugify(product.sku, allow_unicode=True)}"[:255]
+        else:
+            slug = slugify(slug, allow_unicode=True)
+        setattr(product, field, slug or None)
+        if slug and _slug_taken(product, code, slug):
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    _("The %(language)s slug “%(slug)s” is already used by another product.")
+                    % {"language": code, "slug": slug},
+                    code="slug_taken",
+                )
+            )
+
+
+def _slug_taken(product: Product, code: str, slug: str) -> bool:
+    return Product.objects.filter(**{f"slug_{code}": slug}).exclude(pk=product.pk).exists()
+
+
+def _check_variant(product: Product, errors: dict) -> None:
+    model: ProductModel = product.model
+    if model.family_id != product.family_id:
+        errors.setdefault("model", []).append(
+            ValidationError(
+                _("A variant must have its product model's family (%(family)s).")
+                % {"family": model.family},
+                code="variant_family",
+            )
+        )
+        return
+    axes = list(model.variant_axes.all())
+    combination = []
+    for axis in axes:
+        data = value_lookup(product.values, axis.code)
+        if data is None:
+            errors.setdefault("values", []).append(
+                ValidationError(
+                    _("%(attribute)s: a variant needs a value for the variant axis.")
+                    % {"attribute": axis.code},
+                    code="missing_axis",
+                    params={"attribute": axis.code, "locale": None, "channel": None},
+                )
+            )
+            return
+        combination.append((axis.code, data))
+    siblings = Product.objects.filter(model=model).exclude(pk=product.pk).only("sku", "values")
+    for sibling in siblings:
+        if all(value_lookup(sibling.values, code) == data for code, data in combination):
+            errors.setdefault("values", []).append(
+                ValidationError(
+                    _("Variant %(sku)s already has %(combination)s.")
+                    % {
+                        "sku": sibling.sku,
+                        "combination": ", ".join(f"{c}={d}" for c, d in combination),
+                    },
+                    code="duplicate_variant",
+                )
+            )
+            return
+
+
+def product_check_edit_rights(*, user, before: Product | None, after: Product) -> None:
+    """A translator changes only the text and localizable values of their own languages."""
+    if user is None:
+        return
+    if not user.has_perm("catalog.add_product" if before is None else "catalog.change_product"):
+        raise PermissionDenied(_("You may not edit products."))
+    allowed = user_editable_languages(user)
+    if allowed >= set(language_codes()):
+        return
+    if before is None:
+        raise PermissionDenied(_("Only editors may create products."))
+    problems = []
+    for field in CORE_FIELDS + ("status",):
+        if getattr(before, field) != getattr(after, field):
+            problems.append(field)
+    for field in PRODUCT_TEXT_FIELDS:
+        for code in language_codes():
+            name = f"{field}_{code}"
+            if code not in allowed and (getattr(before, name) or "") != (
+                getattr(after, name) or ""
+            ):
+                problems.append(name)
+    for code, locale, channel in _changed_value_keys(before.values, after.values):
+        if locale is None or locale not in allowed:
+            problems.append(f"{code}[{locale or '-'}/{channel or '-'}]")
+    if problems:
+        raise PermissionDenied(
+            _("You may edit only %(languages)s; not allowed to change: %(fields)s.")
+            % {"languages": ", ".join(sorted(allowed)) or "-", "fields": ", ".join(problems)}
+        )
+
+
+def _changed_value_keys(before: Mapping, after: Mapping) -> set[tuple]:
+    def flatten(values):
+        return {
+            (code, e.get("locale"), e.get("channel")): e.get("data")
+            for code, entries in (values or {}).items()
+            for e in entries
+        }
+
+    old, new = flatten(before), flatten(after)
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+@transaction.atomic
+def product_save(
+    *, product: Product, user=None, expected_version: int | None = None, validate: bool = True
+) -> Product:
+    """Validate, check rights and the edit version, save, and refresh completeness."""
+    before = None
+    if product.pk:
+        before = Product.objects.select_for_update().filter(pk=product.pk).first()
+    if before is not None and expected_version is not None and before.version != expected_version:
+        raise EditConflict(product, expected_version, before.version)
+    if validate:
+        product_validate(product=product)
+    product_check_edit_rights(user=user, before=before, after=product)
+    product.version = (before.version + 1) if before is not None else 1
+    product.save()
+    completeness_recompute(product_ids=[product.pk])
+    return product
+
+
+def product_create(
+    *,
+    sku: str,
+    family,
+    user=None,
+    texts: Mapping[str, Mapping[str, str]] | None = None,
+    values: Mapping | None = None,
+    categories: Iterable = (),
+    channels: Iterable = (),
+    **fields,
+) -> Product:
+    """Create a product from plain data; ``texts`` is {field: {language: text}}."""
+    product = Product(sku=sku, family=family, **fields)
+    _apply_texts(product, texts or {})
+    product.values = dict(values or {})
+    with transaction.atomic():
+        product_save(product=product, user=user)
+        product.categories.set(categories)
+        product.channels.set(channels)
+        completeness_recompute(product_ids=[product.pk])
+    return product
+
+
+def product_update(
+    *,
+    product: Product,
+    user=None,
+    expected_version: int | None = None,
+    texts: Mapping[str, Mapping[str, str]] | None = None,
+    values: Mapping | None = None,
+    categories: Iterable | None = None,
+    channels: Iterable | None = None,
+    **fields,
+) -> Product:
+    """Apply plain-data changes; ``values`` replaces the given attributes' entries only."""
+    for name, value in fields.items():
+        setattr(product, name, value)
+    _apply_texts(product, texts or {})
+    if values is not None:
+        merged = dict(product.values or {})
+        for code, entries in values.items():
+            if entries in (None, []):
+                merged.pop(code, None)
+            else:
+                merged[code] = entries
+        product.values = merged
+    with transaction.atomic():
+        product_save(product=product, user=user, expected_version=expected_version)
+        if categories is not None:
+            product.categories.set(categories)
+        if channels is not None:
+            product.channels.set(channels)
+        if categories is not None or channels is not None:
+            completeness_recompute(product_ids=[product.pk])
+    return product
+
+
+def _apply_texts(product: Product, texts: Mapping[str, Mapping[str, str]]) -> None:
+    known = set(language_codes())
+    for field, by_language in texts.items():
+        if field not in PRODUCT_TEXT_FIELDS:
+            raise ValidationError({field: _("Not a translated product field.")})
+        for code, text in by_language.items():
+            if code not in known:
+                raise ValidationError(
+                    {f"{field}_{code}": _("Unknown language “%(code)s”.") % {"code": code}}
+                )
+            setattr(product, f"{field}_{code}", text)
+
+
+def media_attribute_codes(product: Product) -> list[str]:
+    return [a.code for a in product.family.attributes.all() if a.type == AttributeType.MEDIA]
