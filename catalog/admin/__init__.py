@@ -1,0 +1,1 @@
+from catalog.admin import product, structure  # noqa: F401

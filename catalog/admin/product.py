@@ -1,0 +1,1 @@
+"""Admin for products, product models, prices and assets."""

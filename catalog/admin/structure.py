@@ -1,0 +1,1 @@
+"""Admin for channels, audiences, categories, attributes and families."""
