@@ -169,4 +169,4 @@ class Product(models.Model):
     def clean(self) -> None:
         from catalog.services.products import product_validate
 
-        product_validate(product=self)
+        product_validate(product=self, check_unique=False)

@@ -77,10 +77,16 @@ class _Rules:
                 "roles": list(req.asset_roles or []),
             }
         required_everywhere: dict[int, list[int]] = defaultdict(list)
-        for family_id, attribute_id in FamilyAttribute.objects.filter(
-            attribute__is_required=True
-        ).values_list("family_id", "attribute_id"):
-            required_everywhere[family_id].append(attribute_id)
+        position: dict[tuple[int, int], tuple[int, int]] = {}
+        for family_id, attribute_id, pos, required in FamilyAttribute.objects.values_list(
+            "family_id", "attribute_id", "position", "attribute__is_required"
+        ).order_by("position", "id"):
+            position[(family_id, attribute_id)] = (pos, len(position))
+            if required:
+                required_everywhere[family_id].append(attribute_id)
+        # Missing lists read in the family's attribute order.
+        for (family_id, _channel_id), rule in requirements.items():
+            rule["attributes"].sort(key=lambda a, f=family_id: position.get((f, a), (1 << 30, a)))
         return cls(channels, requirements, required_everywhere, attributes)
 
 

@@ -67,10 +67,13 @@ def gtin_clean(raw: str | None) -> str | None:
     return digits
 
 
-def product_validate(*, product: Product, media_ids: Iterable[int] | None = None) -> None:
+def product_validate(
+    *, product: Product, media_ids: Iterable[int] | None = None, check_unique: bool = True
+) -> None:
     """Normalize the product in place, or raise ValidationError keyed by field.
 
     Called by Product.clean(), so ModelForms (admin), serializers and importers share it.
+    ``check_unique=False`` when the caller (Model.full_clean) checks uniqueness itself.
     """
     errors: dict[str, list] = {}
     try:
@@ -102,6 +105,12 @@ def product_validate(*, product: Product, media_ids: Iterable[int] | None = None
             errors.setdefault("values", []).extend(exc.error_dict["values"])
         if product.model_id is not None and "values" not in errors:
             _check_variant(product, errors)
+    if check_unique:
+        try:
+            product.validate_unique()
+        except ValidationError as exc:
+            for field, field_errors in exc.error_dict.items():
+                errors.setdefault(field, []).extend(field_errors)
     if errors:
         raise ValidationError(errors)
 
@@ -233,6 +242,8 @@ def product_save(
         product_validate(product=product)
     product_check_edit_rights(user=user, before=before, after=product)
     product.version = (before.version + 1) if before is not None else 1
+    if user is not None:
+        product._history_user = user  # read by django-simple-history
     product.save()
     completeness_recompute(product_ids=[product.pk])
     return product

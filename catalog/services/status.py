@@ -74,6 +74,8 @@ def product_set_status(*, product: Product, status: str, user=None) -> Product:
             )
     current.status = status
     current.version += 1
+    if user is not None:
+        current._history_user = user
     current.save(update_fields=["status", "version", "updated_at"])
     product.status, product.version = current.status, current.version
     return current

@@ -1,0 +1,48 @@
+# Shared set-up for scripts/run and scripts/test: idempotent, safe to run on every start.
+# Creates .venv, installs the Python packages (only when pyproject.toml changed) and, when run
+# as root on Debian, the system packages the project needs.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+cd "$ROOT"
+
+# Debian packages: fonts for print, zbar to decode barcodes in tests, chromium for browser tests.
+DEBIAN_PACKAGES=(${PIM_DEBIAN_PACKAGES:-})
+
+install_debian_packages() {
+    [ "${#DEBIAN_PACKAGES[@]}" -eq 0 ] && return 0
+    local missing=()
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+        echo "Please install these Debian packages: ${missing[*]}" >&2
+        return 0
+    fi
+    echo "Installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python_packages() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        echo "Creating virtualenv in .venv"
+        "$PY" -m venv "$VENV"
+    fi
+    local stamp="$VENV/.pim-installed"
+    local digest
+    digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+        echo "Installing Python packages into .venv"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+        echo "$digest" > "$stamp"
+    fi
+}
+
+install_debian_packages
+install_python_packages
+export PATH="$VENV/bin:$PATH"

@@ -1,0 +1,133 @@
+"""Attribute values are validated against the family, naming attribute, locale and channel."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from catalog.services.values import sanitize_rich_text, value_schema_for_family, values_clean
+from tests.factories import make_attribute, make_family, value
+
+
+@pytest.fixture
+def schema(web):
+    family = make_family(
+        "all-types",
+        attributes=[
+            make_attribute("title", "text", is_localizable=True, max_length=10),
+            make_attribute("body", "rich_text", is_localizable=True),
+            make_attribute("code", "text", pattern=r"[A-Z]{2}-\d{3}"),
+            make_attribute("watts", "integer", min_value=1, max_value=2000),
+            make_attribute("weight", "decimal", unit="kg", decimal_places=2, min_value=0),
+            make_attribute("dimmable", "boolean"),
+            make_attribute("launch", "date"),
+            make_attribute("colour", "select", options=("red", "blue")),
+            make_attribute("rooms", "multi_select", options=("kitchen", "bath", "office")),
+            make_attribute("manual_url", "url"),
+            make_attribute("web_note", "text", is_scopable=True),
+            make_attribute("drawing", "media"),
+        ],
+    )
+    return value_schema_for_family(family)
+
+
+def errors_of(schema, values, **kwargs):
+    with pytest.raises(ValidationError) as caught:
+        values_clean(schema=schema, values=values, **kwargs)
+    return caught.value.error_dict["values"]
+
+
+def test_valid_values_are_normalized(schema):
+    """Numbers, booleans, dates and option lists come back in one canonical form."""
+    cleaned = values_clean(
+        schema=schema,
+        values={
+            "title": value("Lamba", locale="tr"),
+            "watts": value("60"),
+            "weight": value("1,50"),
+            "dimmable": value("yes"),
+            "launch": value("2026-03-01"),
+            "colour": value("red"),
+            "rooms": value("kitchen, office"),
+            "web_note": value("Only online", channel="web"),
+            "drawing": value(7),
+        },
+        media_ids=[7],
+    )
+    assert cleaned["watts"][0]["data"] == 60
+    assert cleaned["weight"][0]["data"] == "1.5"
+    assert cleaned["dimmable"][0]["data"] is True
+    assert cleaned["rooms"][0]["data"] == ["kitchen", "office"]
+    assert cleaned["title"] == [{"locale": "tr", "channel": None, "data": "Lamba"}]
+
+
+def test_empty_data_means_no_value(schema):
+    assert values_clean(schema=schema, values={"title": value("", locale="fi")}) == {}
+
+
+def test_unknown_attribute_is_named(schema):
+    (error,) = errors_of(schema, {"lumens": value(800)})
+    assert "lumens" in error.message % error.params or "lumens" in str(error.message)
+    assert error.code == "unknown_attribute"
+    assert error.params["attribute"] == "lumens"
+
+
+@pytest.mark.parametrize(
+    ("values", "code", "locale", "channel"),
+    [
+        ({"watts": value("sixty")}, "wrong_type", None, None),
+        ({"watts": value(5000)}, "above_max", None, None),
+        ({"watts": value(0)}, "below_min", None, None),
+        ({"watts": value(True)}, "wrong_type", None, None),
+        ({"weight": value("1.234")}, "too_precise", None, None),
+        ({"weight": value("-1")}, "below_min", None, None),
+        ({"title": value("x" * 11, locale="fi")}, "too_long", "fi", None),
+        ({"code": value("ab-123")}, "pattern", None, None),
+        ({"colour": value("green")}, "unknown_option", None, None),
+        ({"rooms": value(["garage"])}, "unknown_option", None, None),
+        ({"launch": value("01/03/2026")}, "wrong_type", None, None),
+        ({"manual_url": value("javascript:alert(1)")}, "invalid_url", None, None),
+        ({"dimmable": value("maybe")}, "wrong_type", None, None),
+        ({"title": value("Lamp")}, "missing_locale", None, None),
+        ({"title": value("Lamp", locale="de")}, "unknown_locale", "de", None),
+        ({"watts": value(60, locale="en")}, "unexpected_locale", "en", None),
+        ({"web_note": value("x")}, "missing_channel", None, None),
+        ({"web_note": value("x", channel="nowhere")}, "unknown_channel", None, "nowhere"),
+        ({"watts": value(60, channel="web")}, "unexpected_channel", None, "web"),
+        ({"drawing": value(99)}, "unknown_asset", None, None),
+    ],
+)
+def test_each_bad_value_gets_a_specific_error(schema, values, code, locale, channel):
+    """The error carries a code and names the attribute, locale and channel."""
+    (error,) = errors_of(schema, values, media_ids=[7])
+    attribute = next(iter(values))
+    assert error.code == code
+    assert error.params == {"attribute": attribute, "locale": locale, "channel": channel}
+    assert error.message.startswith(attribute)
+    if locale:
+        assert locale in error.message
+
+
+def test_every_problem_is_reported_at_once(schema):
+    errors = errors_of(schema, {"watts": value("x"), "colour": value("green"), "nope": value(1)})
+    assert {e.params["attribute"] for e in errors} == {"watts", "colour", "nope"}
+
+
+def test_the_same_locale_twice_is_refused(schema):
+    entries = value("A", locale="fi") + value("B", locale="fi")
+    (error,) = errors_of(schema, {"title": entries})
+    assert error.code == "duplicate"
+
+
+@pytest.mark.parametrize("values", [["weight"], "weight", 12])
+def test_values_must_be_an_object(schema, values):
+    with pytest.raises(ValidationError):
+        values_clean(schema=schema, values=values)
+
+
+def test_rich_text_is_sanitized(schema):
+    """Scripts and event handlers never reach a template."""
+    cleaned = values_clean(
+        schema=schema,
+        values={"body": value('<p onclick="x()">Hi<script>alert(1)</script></p>', locale="en")},
+    )
+    assert cleaned["body"][0]["data"] == "<p>Hi</p>"
+    assert "javascript" not in sanitize_rich_text('<a href="javascript:alert(1)">x</a>')
