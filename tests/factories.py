@@ -99,3 +99,46 @@ def make_user(username, *, role=None, languages=None, superuser=False):
 
         EditorProfile.objects.create(user=user, languages=list(languages))
     return user
+
+
+def admin_form_data(response, **overrides) -> dict:
+    """The POST data a browser would send for the admin form in ``response``, changed by
+    ``overrides`` (None removes a key). Inline management forms are included."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = str(value)
+    for formset in response.context.get("inline_admin_formsets", []):
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = str(management[name].value())
+        for inline_form in formset.formset.forms:
+            for name, field in inline_form.fields.items():
+                value = inline_form[name].value()
+                if value is None or field.disabled:
+                    continue
+                key = inline_form.add_prefix(name)
+                if isinstance(value, (list, tuple)):
+                    data[key] = [str(v) for v in value]
+                elif isinstance(value, bool):
+                    if value:
+                        data[key] = "on"
+                else:
+                    data[key] = str(value)
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data

@@ -256,3 +256,21 @@ def asset_rendition(*, asset: Asset, spec: str) -> str | None:
     if not default_storage.exists(path):
         default_storage.save(path, ContentFile(buffer.getvalue()))
     return path
+
+
+@transaction.atomic
+def asset_save(*, asset: Asset, checked: CheckedFile | None = None, name: str = "") -> Asset:
+    """Save an asset edited in a form: store a new, already checked file (once per content),
+    validate, refresh the owner's completeness and make the renditions."""
+    if checked is not None:
+        asset_store_file(asset=asset, checked=checked, name=name)
+    elif not asset.file and asset.url:
+        asset.kind = AssetKind.LINK
+    asset_validate(asset=asset)
+    asset.full_clean(exclude=["file", "product", "product_model"])
+    asset.save()
+    asset_refresh_completeness(asset=asset)
+    if asset.kind == AssetKind.IMAGE:
+        for spec in RENDITIONS:
+            asset_rendition(asset=asset, spec=spec)
+    return asset

@@ -321,3 +321,27 @@ def _apply_texts(product: Product, texts: Mapping[str, Mapping[str, str]]) -> No
 
 def media_attribute_codes(product: Product) -> list[str]:
     return [a.code for a in product.family.attributes.all() if a.type == AttributeType.MEDIA]
+
+
+@transaction.atomic
+def product_assign_categories(
+    *, products: Iterable[Product], categories: Iterable, user=None, replace: bool = False
+) -> int:
+    """Add categories to many products (or replace theirs); each product gets a new version
+    and a history entry. Returns the number of products changed."""
+    if user is not None:
+        if not user.has_perm("catalog.change_product"):
+            raise PermissionDenied(_("You may not edit products."))
+        if not user_editable_languages(user) >= set(language_codes()):
+            raise PermissionDenied(_("Only editors may change the categories of products."))
+    categories = list(categories)
+    count = 0
+    for product in products:
+        if replace:
+            product.categories.set(categories)
+        else:
+            product.categories.add(*categories)
+        product.version += 1
+        product.save(update_fields=["version", "updated_at"])
+        count += 1
+    return count
