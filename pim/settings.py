@@ -157,6 +157,10 @@ PIM_MAX_IMAGE_PIXELS = env_int("PIM_MAX_IMAGE_PIXELS", 50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Public site ----------------------------------------------------------------------------
+# Printed QR codes carry absolute URLs, so the public address must be known.
+PIM_PUBLIC_BASE_URL = env_str("PIM_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
 # --- Cache ------------------------------------------------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL"):
