@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Attribute, Category, Channel, EditorProfile
+from catalog.models import Attribute, Category, Channel, EditorProfile, Family
 from catalog.services.permissions import user_editable_languages
 from tests.factories import (
     make_attribute,
@@ -158,6 +158,13 @@ class TestPagesRender:
         en_input = html[html.index('name="name_en"') - 300 : html.index('name="name_en"') + 300]
         assert 'dir="rtl"' in fa_input
         assert 'dir="rtl"' not in en_input
+
+    def test_persian_option_labels_are_right_to_left(self, admin_client, structure):
+        """Translation inlines get the same right-to-left inputs as the main form."""
+        url = admin_url(Attribute, "change", structure["attribute"].pk)
+        form = admin_client.get(url).context["inline_admin_formsets"][0].formset.forms[0]
+        assert form.fields["label_fa"].widget.attrs["dir"] == "rtl"
+        assert "dir" not in form.fields["label_en"].widget.attrs
 
 
 class TestChannelAdmin:
@@ -347,6 +354,31 @@ class TestFamilyAdmin:
         row = product.completeness.get(locale="en")
         assert row.ratio == 75
         assert {"type": "attribute", "code": "colour"} in row.missing
+
+    def test_a_new_family_can_require_the_attributes_it_is_created_with(self, admin_client, web):
+        """On the add page, requirements are checked against the attribute rows submitted."""
+        power = make_attribute("power", "integer")
+        make_attribute("voltage", "integer")
+        url = admin_url(Family, "add")
+        data = form_data(admin_client.get(url), "family_form")
+        data.update(
+            {
+                "code": ["heaters"],
+                "name_en": ["Heaters"],
+                "family_attributes-TOTAL_FORMS": ["1"],
+                "family_attributes-0-attribute": [str(power.pk)],
+                "family_attributes-0-position": ["0"],
+                "requirements-TOTAL_FORMS": ["1"],
+                "requirements-0-channel": [str(web.pk)],
+                "requirements-0-attributes": [str(power.pk)],
+                "requirements-0-translated_fields": ["name"],
+            }
+        )
+        response = admin_client.post(url, data)
+        assert response.status_code == 302, response.context["errors"]
+        requirement = web.familychannelrequirement_set.get(family__code="heaters")
+        assert [a.code for a in requirement.attributes.all()] == ["power"]
+        assert requirement.translated_fields == ["name"]
 
     def test_required_attributes_must_belong_to_the_family(self, admin_client, lamp_family, web):
         """Requiring an attribute the family lacks is refused: it could never be filled."""
