@@ -8,11 +8,20 @@ VENV="$ROOT/.venv"
 PY="${PYTHON:-python3}"
 cd "$ROOT"
 
-# Debian packages: fonts for print, zbar to decode barcodes in tests, chromium for browser tests.
-DEBIAN_PACKAGES=(${PIM_DEBIAN_PACKAGES:-})
+# Debian packages the product needs at run time (one per line, so changes merge cleanly)...
+RUNTIME_DEBIAN_PACKAGES=(
+)
+# ...and those only the test suite needs (decoders, the browser for browser tests).
+TEST_DEBIAN_PACKAGES=(
+)
+DEBIAN_PACKAGES=("${RUNTIME_DEBIAN_PACKAGES[@]}")
+if [ "${PIM_SETUP_FOR_TESTS:-0}" = "1" ]; then
+    DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}")
+fi
 
 install_debian_packages() {
     [ "${#DEBIAN_PACKAGES[@]}" -eq 0 ] && return 0
+    command -v dpkg-query >/dev/null || return 0
     local missing=()
     for pkg in "${DEBIAN_PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
