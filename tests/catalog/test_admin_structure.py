@@ -3,12 +3,13 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Attribute, Category, Channel, EditorProfile, Family
+from catalog.models import Attribute, Category, Channel, Completeness, EditorProfile, Family
 from catalog.services.permissions import user_editable_languages
 from tests.factories import (
     make_attribute,
@@ -144,10 +145,6 @@ class TestPagesRender:
 
     def test_completeness_is_not_editable_in_the_admin(self, admin_client):
         """Completeness is computed, never typed in: it has no admin of its own."""
-        from django.contrib import admin
-
-        from catalog.models import Completeness
-
         assert not admin.site.is_registered(Completeness)
 
     def test_persian_inputs_are_right_to_left(self, admin_client, structure):
@@ -305,6 +302,19 @@ class TestCategoryAdmin:
         with django_assert_max_num_queries(len(small)):
             response = admin_client.get(admin_url(Category), {"all": ""})
         assert len(response.context["cl"].result_list) == 1 + 12 * 6
+
+    def test_the_tree_order_continues_across_pages(self, admin_client, db, monkeypatch):
+        """Paging cuts the tree-ordered list, not the database order."""
+        monkeypatch.setattr(admin.site.get_model_admin(Category), "list_per_page", 2)
+        zeta = make_category("zeta")
+        make_category("alpha", parent=zeta)
+        make_category("beta")
+
+        def codes_on(page):
+            response = admin_client.get(admin_url(Category), {"p": page})
+            return [row.code for row in response.context["cl"].result_list]
+
+        assert [codes_on(1), codes_on(2)] == [["beta", "zeta"], ["alpha"]]
 
     def test_searching_keeps_the_paths(self, admin_client, db):
         """A search hit deep in the tree still shows where it sits."""
