@@ -81,16 +81,12 @@ def _refusal_errors(exc: Exception) -> dict:
     return {None: _messages_of(exc)}
 
 
-class LocalTabsMedia:
+def local_media(media: forms.Media) -> forms.Media:
     """Swap modeltranslation's CDN jQuery UI for the local tabs script; add our CSS."""
-
-    @property
-    def media(self):
-        media = super().media
-        js = [LOCAL_TABS_JS if path == mt_settings.JQUERY_UI_URL else path for path in media._js]
-        css = {medium: list(paths) for medium, paths in media._css.items()}
-        css.setdefault("all", []).append(ADMIN_CSS)
-        return forms.Media(js=js, css=css)
+    js = [LOCAL_TABS_JS if path == mt_settings.JQUERY_UI_URL else path for path in media._js]
+    css = {medium: list(paths) for medium, paths in media._css.items()}
+    css.setdefault("all", []).append(ADMIN_CSS)
+    return forms.Media(js=js, css=css)
 
 
 class RetryOnRefusalMixin:
@@ -378,7 +374,7 @@ class VariantInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(RetryOnRefusalMixin, LocalTabsMedia, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = ProductForm
     list_display = ("sku", "name", "family", "status", "completeness_badges", "updated_at")
     list_display_links = ("sku", "name")
@@ -397,6 +393,11 @@ class ProductAdmin(RetryOnRefusalMixin, LocalTabsMedia, SimpleHistoryAdmin, Tabb
     actions = ("change_status", "assign_categories")
     history_list_display = ("version", "status")
     save_on_top = True
+
+    @property
+    def media(self):
+        # Defined on the class itself so Django's media metaclass keeps it (see local_media).
+        return local_media(super().media)
 
     def get_search_fields(self, request):
         return ("sku", "gtin", *(f"name_{code}" for code in language_codes()))
@@ -633,9 +634,7 @@ class ProductAdmin(RetryOnRefusalMixin, LocalTabsMedia, SimpleHistoryAdmin, Tabb
 
 
 @admin.register(ProductModel)
-class ProductModelAdmin(
-    RetryOnRefusalMixin, LocalTabsMedia, SimpleHistoryAdmin, TabbedTranslationAdmin
-):
+class ProductModelAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = ProductModelForm
     list_display = ("code", "name", "family", "variant_count", "updated_at")
     list_select_related = ("family",)
@@ -643,6 +642,11 @@ class ProductModelAdmin(
     readonly_fields = ("version", "updated_at", "values_summary")
     filter_horizontal = ("categories",)
     inlines = (ModelAssetInline, VariantInline)
+
+    @property
+    def media(self):
+        # Defined on the class itself so Django's media metaclass keeps it (see local_media).
+        return local_media(super().media)
 
     def get_search_fields(self, request):
         return ("code", *(f"name_{code}" for code in language_codes()))

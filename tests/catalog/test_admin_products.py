@@ -1,11 +1,12 @@
 """The product admin: rendering, saving through the services, conflicts, history, roles."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from catalog.models import Product, ProductStatus
-from catalog.services.products import product_update
-from tests.factories import admin_form_data, make_product, make_user, value
+from catalog.models import Category, Product, ProductStatus
+from catalog.services.products import EditConflict, product_update
+from tests.factories import admin_form_data, make_family, make_product, make_user, value
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,11 @@ CHANGELIST = "admin:catalog_product_changelist"
 
 def change_url(product):
     return reverse("admin:catalog_product_change", args=[product.pk])
+
+
+def form_errors(response) -> str:
+    form = response.context["adminform"].form
+    return str(form.errors)
 
 
 @pytest.fixture
@@ -33,6 +39,14 @@ def lamp(lamp_family, web):
     )
 
 
+def login(client, username, **kwargs):
+    client.force_login(make_user(username, **kwargs))
+    return client
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
 def test_changelist_add_and_change_pages_render_for_a_superuser(superuser_client, lamp):
     """The changelist, the add page and the change page all render."""
     assert superuser_client.get(reverse(CHANGELIST)).status_code == 200
@@ -42,6 +56,60 @@ def test_changelist_add_and_change_pages_render_for_a_superuser(superuser_client
     html = response.content.decode()
     assert 'name="value.weight.-.-"' in html
     assert 'name="value.claim.fa.-"' in html
+
+
+def test_language_tabs_load_locally_and_persian_fields_are_right_to_left(superuser_client, lamp):
+    """Tabs use local scripts only; Persian widgets get dir=rtl, others dir=ltr and lang."""
+    html = superuser_client.get(change_url(lamp)).content.decode()
+    assert "modeltranslation/js/tabbed_translation_fields.js" in html
+    assert "catalog/js/tabs.js" in html
+    assert "googleapis" not in html and "//cdn" not in html
+    form = superuser_client.get(change_url(lamp)).context["adminform"].form
+    assert form.fields["name_fa"].widget.attrs["dir"] == "rtl"
+    assert form.fields["name_fa"].widget.attrs["lang"] == "fa"
+    assert form.fields["name_tr"].widget.attrs["dir"] == "ltr"
+    assert form.fields["value.claim.fa.-"].widget.attrs["dir"] == "rtl"
+    assert form.fields["value.claim.fi.-"].widget.attrs["dir"] == "ltr"
+
+
+def test_value_widgets_follow_the_attribute_type(superuser_client, lamp):
+    """Decimal values show their unit; selects offer the translated option labels."""
+    form = superuser_client.get(change_url(lamp)).context["adminform"].form
+    assert "(kg)" in str(form.fields["value.weight.-.-"].label)
+    assert ("red", "Red") in list(form.fields["value.colour.-.-"].choices)
+
+
+def test_the_add_page_asks_for_the_family_first(superuser_client, lamp_family):
+    """Without a family the add page explains it; ?family= shows that family's fields."""
+    html = superuser_client.get(reverse("admin:catalog_product_add")).content.decode()
+    assert "Choose the family first." in html
+    assert "value.weight" not in html
+    url = reverse("admin:catalog_product_add") + f"?family={lamp_family.pk}"
+    html = superuser_client.get(url).content.decode()
+    assert 'name="value.weight.-.-"' in html
+
+
+def test_a_product_is_added_with_family_and_values(superuser_client, lamp_family, web):
+    """Adding through the admin saves through the service: values, names, version 1."""
+    url = reverse("admin:catalog_product_add") + f"?family={lamp_family.pk}"
+    data = admin_form_data(
+        superuser_client.get(url),
+        sku="NEW-1",
+        family=str(lamp_family.pk),
+        channels=[str(web.pk)],
+        name_en="Floor lamp",
+        status=ProductStatus.DRAFT,
+        **{"value.weight.-.-": "3"},
+    )
+    response = superuser_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    product = Product.objects.get(sku="NEW-1")
+    assert product.values == {"weight": value("3")}
+    assert product.version == 1
+    assert product.completeness.filter(channel=web).count() == 5
+
+
+# --- Saving ----------------------------------------------------------------------------------
 
 
 def test_a_save_round_trips_translated_fields_and_values(superuser_client, lamp):
@@ -54,7 +122,7 @@ def test_a_save_round_trips_translated_fields_and_values(superuser_client, lamp)
         **{"value.weight.-.-": "2.25", "value.claim.fa.-": "روشن", "value.colour.-.-": "red"},
     )
     response = superuser_client.post(change_url(lamp), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302, form_errors(response)
     lamp.refresh_from_db()
     assert lamp.name_fa == "چراغ مطالعه"
     assert lamp.name_tr == "Masa lambası"
@@ -62,3 +130,227 @@ def test_a_save_round_trips_translated_fields_and_values(superuser_client, lamp)
     assert lamp.values["colour"] == value("red")
     assert {"locale": "fa", "channel": None, "data": "روشن"} in lamp.values["claim"]
     assert lamp.version == 2
+
+
+def test_bad_values_are_reported_on_their_own_field(superuser_client, lamp):
+    """A weight above the maximum and a too long Persian claim are shown next to their fields,
+    naming the attribute and the locale; nothing is saved."""
+    data = admin_form_data(
+        superuser_client.get(change_url(lamp)),
+        **{"value.weight.-.-": "500", "value.claim.fa.-": "ب" * 41},
+    )
+    response = superuser_client.post(change_url(lamp), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "weight" in errors["value.weight.-.-"][0]
+    assert "maximum" in errors["value.weight.-.-"][0]
+    assert "claim" in errors["value.claim.fa.-"][0] and "fa" in errors["value.claim.fa.-"][0]
+    lamp.refresh_from_db()
+    assert lamp.values["weight"] == value("1.5")
+
+
+def test_a_stale_form_is_refused_and_nothing_is_overwritten(superuser_client, lamp):
+    """If someone saved after the editor loaded the form, the editor's save is refused."""
+    data = admin_form_data(superuser_client.get(change_url(lamp)), name_en="Mine")
+    product_update(product=Product.objects.get(pk=lamp.pk), texts={"name": {"en": "Theirs"}})
+    response = superuser_client.post(change_url(lamp), data)
+    assert response.status_code == 200
+    assert "changed by someone else" in form_errors(response)
+    lamp.refresh_from_db()
+    assert lamp.name_en == "Theirs"
+
+
+def test_a_conflict_in_the_race_window_is_an_error_not_a_crash(superuser_client, lamp, monkeypatch):
+    """The service's EditConflict raised during the save is shown on the form, input kept."""
+    data = admin_form_data(superuser_client.get(change_url(lamp)), name_en="Mine")
+
+    def conflicting_save(*, product, user=None, expected_version=None, validate=True):
+        raise EditConflict(product, expected_version, expected_version + 1)
+
+    monkeypatch.setattr("catalog.admin.product.product_save", conflicting_save)
+    response = superuser_client.post(change_url(lamp), data)
+    assert response.status_code == 200
+    assert "changed by someone else" in form_errors(response)
+    assert response.context["adminform"].form["name_en"].value() == "Mine"
+    lamp.refresh_from_db()
+    assert lamp.name_en == "Desk lamp"
+
+
+# --- History -----------------------------------------------------------------------------------
+
+
+def test_history_is_listed_and_revert_restores_previous_values(superuser_client, lamp):
+    """Reverting to an old version restores its text and values as a new version."""
+    first = lamp.history.earliest("history_date")
+    product_update(
+        product=Product.objects.get(pk=lamp.pk),
+        texts={"name": {"en": "Renamed"}},
+        values={"weight": value("9")},
+    )
+    history = superuser_client.get(reverse("admin:catalog_product_history", args=[lamp.pk]))
+    assert history.status_code == 200
+    assert "Renamed" in history.content.decode()
+    revert_url = reverse("admin:catalog_product_simple_history", args=[lamp.pk, first.history_id])
+    response = superuser_client.get(revert_url)
+    assert response.status_code == 200
+    response = superuser_client.post(revert_url, admin_form_data(response))
+    assert response.status_code == 302, form_errors(response)
+    lamp.refresh_from_db()
+    assert lamp.name_en == "Desk lamp"
+    assert lamp.values["weight"] == value("1.5")
+    assert lamp.version == 3
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+def test_a_translator_cannot_change_the_turkish_name_when_assigned_only_finnish(client, lamp):
+    """Other languages and non-language fields are disabled; the Finnish name is saved."""
+    login(client, "tiina", role="translator", languages=["fi"])
+    response = client.get(change_url(lamp))
+    form = response.context["adminform"].form
+    assert form.fields["name_tr"].disabled
+    assert form.fields["sku"].disabled
+    assert form.fields["value.weight.-.-"].disabled
+    assert not form.fields["name_fi"].disabled
+    assert not form.fields["value.claim.fi.-"].disabled
+    data = admin_form_data(
+        response,
+        name_fi="Pöytävalaisin",
+        name_tr="Masa lambası",
+        sku="HACKED",
+        **{"value.claim.fi.-": "Kirkas"},
+    )
+    response = client.post(change_url(lamp), data)
+    assert response.status_code == 302, form_errors(response)
+    lamp.refresh_from_db()
+    assert lamp.name_fi == "Pöytävalaisin"
+    assert not lamp.name_tr
+    assert lamp.sku == "LAMP-1"
+    assert {"locale": "fi", "channel": None, "data": "Kirkas"} in lamp.values["claim"]
+
+
+def test_a_viewer_can_only_view(client, lamp):
+    """A viewer sees the product read-only and cannot save it."""
+    login(client, "vera", role="viewer")
+    response = client.get(change_url(lamp))
+    assert response.status_code == 200
+    assert 'name="sku"' not in response.content.decode()
+    assert "1.5" in response.content.decode()  # values shown read-only
+    response = client.post(change_url(lamp), {"sku": "X"})
+    assert response.status_code == 403
+    lamp.refresh_from_db()
+    assert lamp.sku == "LAMP-1"
+
+
+def test_approving_an_incomplete_product_is_refused_with_the_reason(client, lamp):
+    """A publisher's approval of an incomplete product shows why on the status field."""
+    login(client, "paula", role="publisher")
+    data = admin_form_data(client.get(change_url(lamp)), status=ProductStatus.APPROVED)
+    response = client.post(change_url(lamp), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["status"]
+    assert "cannot be approved" in errors[0]
+    assert "missing" in errors[0]
+    lamp.refresh_from_db()
+    assert lamp.status == ProductStatus.DRAFT
+
+
+def test_an_editor_cannot_approve(client, lamp):
+    """Only publishers approve: an editor's attempt is refused on the status field."""
+    login(client, "eddie", role="editor")
+    data = admin_form_data(client.get(change_url(lamp)), status=ProductStatus.APPROVED)
+    response = client.post(change_url(lamp), data)
+    assert response.status_code == 200
+    assert "Only publishers" in str(response.context["adminform"].form.errors["status"])
+
+
+def test_a_publisher_approves_a_complete_product(client, web):
+    """A product with nothing missing moves to approved through the change form."""
+    product = make_product(make_family("plain"), sku="FULL", channels=[web])
+    login(client, "paula", role="publisher")
+    data = admin_form_data(client.get(change_url(product)), status=ProductStatus.APPROVED)
+    response = client.post(change_url(product), data)
+    assert response.status_code == 302, form_errors(response)
+    product.refresh_from_db()
+    assert product.status == ProductStatus.APPROVED
+    assert product.version == 3  # content save, then the status change
+
+
+# --- Bulk actions ------------------------------------------------------------------------------
+
+
+def test_bulk_status_change_reports_each_refusal(client, lamp, lamp_family):
+    """Moving two products to review works; approving an incomplete one names it and why."""
+    other = make_product(lamp_family, sku="LAMP-2")
+    login(client, "paula", role="publisher")
+    url = reverse(CHANGELIST)
+    page = client.post(url, {"action": "change_status", "_selected_action": [lamp.pk, other.pk]})
+    assert page.status_code == 200
+    assert "New status" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "action": "change_status",
+            "_selected_action": [lamp.pk, other.pk],
+            "status": ProductStatus.IN_REVIEW,
+            "apply": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert set(Product.objects.values_list("status", flat=True)) == {ProductStatus.IN_REVIEW}
+    response = client.post(
+        url,
+        {
+            "action": "change_status",
+            "_selected_action": [lamp.pk],
+            "status": ProductStatus.APPROVED,
+            "apply": "1",
+        },
+    )
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("LAMP-1 not changed" in t and "cannot be approved" in t for t in texts)
+    lamp.refresh_from_db()
+    assert lamp.status == ProductStatus.IN_REVIEW
+
+
+def test_bulk_category_assignment_adds_categories_and_new_versions(client, lamp, lamp_family):
+    """Chosen categories are added to every selected product, each with a new version."""
+    other = make_product(lamp_family, sku="LAMP-2")
+    indoor = Category.objects.create(code="indoor", name_en="Indoor")
+    login(client, "eddie", role="editor")
+    url = reverse(CHANGELIST)
+    page = client.post(
+        url, {"action": "assign_categories", "_selected_action": [lamp.pk, other.pk]}
+    )
+    assert page.status_code == 200
+    response = client.post(
+        url,
+        {
+            "action": "assign_categories",
+            "_selected_action": [lamp.pk, other.pk],
+            "categories": [indoor.pk],
+            "apply": "1",
+        },
+    )
+    assert response.status_code == 302
+    for product in (lamp, other):
+        product.refresh_from_db()
+        assert list(product.categories.all()) == [indoor]
+        assert product.version == 2
+
+
+def test_translators_cannot_assign_categories_in_bulk(client, lamp):
+    """The category service refuses translators; nothing changes."""
+    indoor = Category.objects.create(code="indoor", name_en="Indoor")
+    login(client, "tiina", role="translator", languages=["fi"])
+    client.post(
+        reverse(CHANGELIST),
+        {
+            "action": "assign_categories",
+            "_selected_action": [lamp.pk],
+            "categories": [indoor.pk],
+            "apply": "1",
+        },
+    )
+    assert not lamp.categories.exists()
