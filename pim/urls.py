@@ -2,6 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Product information")
+admin.site.site_title = _("PIM")
+admin.site.index_title = _("Catalog administration")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
