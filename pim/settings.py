@@ -126,6 +126,10 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 # Outputs that want a fallback ask for it explicitly (see publishing).
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ()}
 MODELTRANSLATION_AUTO_POPULATE = False
+# modeltranslation's tabbed admin loads jQuery UI from a CDN by default; nothing may be fetched
+# from the internet, so the tabs use a small bundled script instead (Django's jQuery is reused).
+JQUERY_UI_URL = "catalog/js/tabs.js"
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "static/"

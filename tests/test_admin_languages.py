@@ -25,3 +25,17 @@ def test_every_configured_language_is_offered(client):
     html = response.content.decode()
     for code in language_codes():
         assert f'value="{code}"' in html
+
+
+def test_admin_pages_load_nothing_from_the_internet(client):
+    """Translation tabs and every script and stylesheet are served by this site."""
+    import re
+
+    from django.contrib import admin
+
+    client.force_login(make_user("root", superuser=True))
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/"
+        html = client.get(url).content.decode()
+        external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
+        assert external == [], url
