@@ -157,79 +157,10 @@ def _clean_entry(attribute, entry, schema, allowed_media, seen, errors):
     locale = entry.get("locale") or None
     channel = entry.get("channel") or None
     where = _where(code, locale, channel)
-    ok = True
-    if attribute.is_localizable and locale is None:
-        errors.append(
-            _error(
-                _("%(where)s: this attribute is localizable, so a locale is required.")
-                % {"where": where},
-                "missing_locale",
-                code,
-                locale,
-                channel,
-            )
-        )
-        ok = False
-    elif not attribute.is_localizable and locale is not None:
-        errors.append(
-            _error(
-                _("%(where)s: this attribute is not localizable; leave the locale empty.")
-                % {"where": where},
-                "unexpected_locale",
-                code,
-                locale,
-                channel,
-            )
-        )
-        ok = False
-    elif locale is not None and locale not in schema.locales:
-        errors.append(
-            _error(
-                _("%(where)s: unknown locale; configured locales are %(locales)s.")
-                % {"where": where, "locales": ", ".join(sorted(schema.locales))},
-                "unknown_locale",
-                code,
-                locale,
-                channel,
-            )
-        )
-        ok = False
-    if attribute.is_scopable and channel is None:
-        errors.append(
-            _error(
-                _("%(where)s: this attribute is per channel, so a channel is required.")
-                % {"where": where},
-                "missing_channel",
-                code,
-                locale,
-                channel,
-            )
-        )
-        ok = False
-    elif not attribute.is_scopable and channel is not None:
-        errors.append(
-            _error(
-                _("%(where)s: this attribute is not per channel; leave the channel empty.")
-                % {"where": where},
-                "unexpected_channel",
-                code,
-                locale,
-                channel,
-            )
-        )
-        ok = False
-    elif channel is not None and channel not in schema.channel_codes:
-        errors.append(
-            _error(
-                _("%(where)s: unknown channel.") % {"where": where},
-                "unknown_channel",
-                code,
-                locale,
-                channel,
-            )
-        )
-        ok = False
-    if not ok:
+    problem = _scope_problem(attribute, locale, channel, schema)
+    if problem is not None:
+        message, error_code = problem
+        errors.append(_error(message % {"where": where}, error_code, code, locale, channel))
         return None
     key = (locale, channel)
     if key in seen:
@@ -259,6 +190,34 @@ def _clean_entry(attribute, entry, schema, allowed_media, seen, errors):
     if data is None or data == "" or data == []:
         return None
     return {"locale": locale, "channel": channel, "data": data}
+
+
+def _scope_problem(attribute, locale, channel, schema) -> tuple[str, str] | None:
+    """Whether (locale, channel) fits the attribute: a message template and code, or None."""
+    if attribute.is_localizable and locale is None:
+        return _("%(where)s: this attribute is localizable, so a locale is required."), (
+            "missing_locale"
+        )
+    if not attribute.is_localizable and locale is not None:
+        return _("%(where)s: this attribute is not localizable; leave the locale empty."), (
+            "unexpected_locale"
+        )
+    if locale is not None and locale not in schema.locales:
+        known = ", ".join(sorted(schema.locales)).replace("%", "%%")
+        return _("%(where)s: unknown locale; configured locales are %(locales)s.").replace(
+            "%(locales)s", known
+        ), "unknown_locale"
+    if attribute.is_scopable and channel is None:
+        return _("%(where)s: this attribute is per channel, so a channel is required."), (
+            "missing_channel"
+        )
+    if not attribute.is_scopable and channel is not None:
+        return _("%(where)s: this attribute is not per channel; leave the channel empty."), (
+            "unexpected_channel"
+        )
+    if channel is not None and channel not in schema.channel_codes:
+        return _("%(where)s: unknown channel."), "unknown_channel"
+    return None
 
 
 def _clean_data(attribute, data, schema, allowed_media):
