@@ -10,9 +10,15 @@ cd "$ROOT"
 
 # Debian packages the product needs at run time (one per line, so changes merge cleanly)...
 RUNTIME_DEBIAN_PACKAGES=(
+    libpango-1.0-0
+    libpangoft2-1.0-0
+    libharfbuzz-subset0
 )
 # ...and those only the test suite needs (decoders, the browser for browser tests).
 TEST_DEBIAN_PACKAGES=(
+    poppler-utils
+    zbar-tools
+    redis-server
 )
 DEBIAN_PACKAGES=("${RUNTIME_DEBIAN_PACKAGES[@]}")
 if [ "${PIM_SETUP_FOR_TESTS:-0}" = "1" ]; then
