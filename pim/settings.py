@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "simple_history",
     "catalog",
     "publishing",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Public site ----------------------------------------------------------------------------
 # Printed QR codes carry absolute URLs, so the public address must be known.
 PIM_PUBLIC_BASE_URL = env_str("PIM_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Background tasks -----------------------------------------------------------------------
+# Long jobs (PDF renders) go through the django-tasks API. PIM_TASK_BACKEND chooses who runs
+# them: "database" (embedded default; scripts/run starts `manage.py db_worker`), "rq" (Redis
+# workers on any number of machines: `manage.py rqworker default`) or "immediate" (in-process,
+# blocking; used by the tests).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+PIM_TASK_BACKEND = env_str("PIM_TASK_BACKEND", "database")
+if PIM_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"PIM_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {PIM_TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PIM_TASK_BACKEND]}}
+PIM_RQ_URL = env_str("PIM_RQ_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+# A catalog of thousands of products may take minutes; RQ's default timeout is 3 minutes.
+RQ_QUEUES = {"default": {"URL": PIM_RQ_URL, "DEFAULT_TIMEOUT": 3600}}
+if PIM_TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 # --- Cache ------------------------------------------------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -337,8 +338,10 @@ class AssetInline(TranslationStackedInline):
     def file_info(self, obj):
         if obj is None or not obj.pk or not obj.file:
             return "-"
-        size = f" · {obj.width}×{obj.height}" if obj.width else ""
-        return f"{obj.get_kind_display()} · {obj.original_name} · {obj.size} B{size}"
+        parts = [obj.get_kind_display(), obj.original_name, filesizeformat(obj.size)]
+        if obj.width:
+            parts.append(f"{obj.width}×{obj.height}")
+        return " · ".join(str(part) for part in parts)
 
 
 class ModelAssetInline(AssetInline):
