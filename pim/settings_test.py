@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("PIM_VAR_DIR", tempfile.mkdtemp(prefix="pim-test-"))
+# Renders run in-process unless a test picks another backend (the RQ test does).
+os.environ.setdefault("PIM_TASK_BACKEND", "immediate")
 
 from pim.settings import *  # noqa: E402,F403
 
