@@ -341,12 +341,15 @@ class ProductForm(ValuesFormMixin, forms.ModelForm):
 class ProductModelForm(ValuesFormMixin, forms.ModelForm):
     """A product model: shared text and values of its variants, and the variant axes."""
 
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ProductModel
         fields = ("code", "family", "variant_axes", "brand", "categories")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version if self.instance.pk else None
         apply_language_direction(self)
         self._init_values()
         self._disable_other_languages()

@@ -663,7 +663,13 @@ class ProductModelAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslati
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["code", "family", "variant_axes", "brand", "categories"]}),
+            (
+                None,
+                {
+                    "fields": ["code", "family", "variant_axes", "brand", "categories"]
+                    + (["loaded_version"] if obj is not None else [])
+                },
+            ),
             (_("Shared texts"), {"fields": self.replace_orig_field(INHERITED_TEXT_FIELDS)}),
             self._values_fieldset(request, obj),
         ]
@@ -681,6 +687,10 @@ class ProductModelAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslati
         obj._history_user = request.user
         axes = form.cleaned_data.get("variant_axes")
         try:
-            product_model_save(product_model=obj, axes=list(axes) if axes is not None else None)
-        except (PermissionDenied, ValidationError) as exc:
+            product_model_save(
+                product_model=obj,
+                axes=list(axes) if axes is not None else None,
+                expected_version=form.cleaned_data.get("loaded_version") if change else None,
+            )
+        except (EditConflict, PermissionDenied, ValidationError) as exc:
             raise SaveRefused(_refusal_errors(exc)) from exc

@@ -60,7 +60,21 @@ def product_model_check_axes(*, product_model: ProductModel, axes) -> None:
 
 
 @transaction.atomic
-def product_model_save(*, product_model: ProductModel, axes=None) -> ProductModel:
+def product_model_save(
+    *, product_model: ProductModel, axes=None, expected_version: int | None = None
+) -> ProductModel:
+    """Validate and save; a stale ``expected_version`` raises EditConflict, as for products."""
+    if product_model.pk and expected_version is not None:
+        current = (
+            ProductModel.objects.select_for_update()
+            .filter(pk=product_model.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is not None and current != expected_version:
+            from catalog.services.products import EditConflict
+
+            raise EditConflict(product_model, expected_version, current)
     product_model_validate(product_model=product_model)
     if axes is not None:
         product_model_check_axes(product_model=product_model, axes=axes)

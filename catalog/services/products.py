@@ -26,17 +26,21 @@ CORE_FIELDS = ("sku", "gtin", "family_id", "model_id", "brand")
 class EditConflict(Exception):
     """Someone else saved the product after this editor loaded it."""
 
-    def __init__(self, product: Product, expected_version: int, current_version: int):
+    def __init__(self, product, expected_version: int, current_version: int):
         self.product = product
         self.expected_version = expected_version
         self.current_version = current_version
         super().__init__(
             _(
-                "Product %(sku)s was changed by someone else while you were editing it "
+                "%(name)s was changed by someone else while you were editing it "
                 "(you edited version %(expected)s, it is now at version %(current)s). "
                 "Reload it, re-apply your changes and save again."
             )
-            % {"sku": product.sku, "expected": expected_version, "current": current_version}
+            % {
+                "name": getattr(product, "sku", None) or getattr(product, "code", ""),
+                "expected": expected_version,
+                "current": current_version,
+            }
         )
 
 
@@ -297,6 +301,7 @@ def product_update(
         product.values = merged
     with transaction.atomic():
         product_save(product=product, user=user, expected_version=expected_version)
+        _check_relation_rights(product, user, categories=categories, channels=channels)
         if categories is not None:
             product.categories.set(categories)
         if channels is not None:
@@ -304,6 +309,20 @@ def product_update(
         if categories is not None or channels is not None:
             completeness_recompute(product_ids=[product.pk])
     return product
+
+
+def _check_relation_rights(product: Product, user, **relations) -> None:
+    """Categories and channels are not language content: translators may not change them."""
+    if user is None or user_editable_languages(user) >= set(language_codes()):
+        return
+    for name, wanted in relations.items():
+        if wanted is None:
+            continue
+        current = set(getattr(product, name).values_list("pk", flat=True))
+        if {getattr(item, "pk", item) for item in wanted} != current:
+            raise PermissionDenied(
+                _("Only editors may change the %(relation)s of products.") % {"relation": name}
+            )
 
 
 def _apply_texts(product: Product, texts: Mapping[str, Mapping[str, str]]) -> None:
@@ -323,6 +342,7 @@ def media_attribute_codes(product: Product) -> list[str]:
     return [a.code for a in product.family.attributes.all() if a.type == AttributeType.MEDIA]
 
 
+@transaction.atomic
 @transaction.atomic
 def product_assign_categories(
     *, products: Iterable[Product], categories: Iterable, user=None, replace: bool = False

@@ -354,3 +354,24 @@ def test_translators_cannot_assign_categories_in_bulk(client, lamp):
         },
     )
     assert not lamp.categories.exists()
+
+
+def test_a_stale_product_model_form_is_refused(superuser_client, lamp_family):
+    """Product models have the same edit-conflict protection as products."""
+    from catalog.models import ProductModel
+    from catalog.services.product_models import product_model_save
+
+    colour = lamp_family.attributes.get(code="colour")
+    model = product_model_save(
+        product_model=ProductModel(code="tee", family=lamp_family, name_en="Tee"), axes=[colour]
+    )
+    url = reverse("admin:catalog_productmodel_change", args=[model.pk])
+    page = superuser_client.get(url)
+    data = admin_form_data(page, name_en="Mine")
+    other = ProductModel.objects.get(pk=model.pk)
+    other.name_en = "Theirs"
+    product_model_save(product_model=other, expected_version=other.version)
+    response = superuser_client.post(url, data)
+    assert response.status_code == 200
+    assert "changed by someone else" in form_errors(response)
+    assert ProductModel.objects.get(pk=model.pk).name_en == "Theirs"

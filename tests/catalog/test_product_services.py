@@ -212,3 +212,24 @@ def test_product_save_refuses_a_family_less_product(db):
     with pytest.raises(ValidationError) as caught:
         product_save(product=Product(sku="X"))
     assert "family" in caught.value.message_dict
+
+
+def test_a_translator_cannot_move_products_between_categories_or_channels(lamp_family, web):
+    from tests.factories import make_category
+
+    translator = make_user("tina", role="translator", languages=["fi"])
+    product = make_product(lamp_family, channels=[web])
+    with pytest.raises(PermissionDenied):
+        product_update(product=product, user=translator, categories=[make_category("x")])
+    with pytest.raises(PermissionDenied):
+        product_update(product=product, user=translator, channels=[])
+    assert list(product.channels.all()) == [web]
+
+
+def test_a_stale_product_model_save_is_a_conflict(shirt_model):
+    stale = ProductModel.objects.get(pk=shirt_model.pk)
+    fresh = ProductModel.objects.get(pk=shirt_model.pk)
+    product_model_save(product_model=fresh, expected_version=fresh.version)
+    with pytest.raises(EditConflict) as caught:
+        product_model_save(product_model=stale, expected_version=stale.version)
+    assert "tee was changed by someone else" in str(caught.value)
