@@ -104,3 +104,8 @@ class AttributeOption(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.code
+
+    def clean(self) -> None:
+        from catalog.services.attributes import option_check_definition
+
+        option_check_definition(option=self)

@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from catalog.models.attribute import NUMBER_TYPES, TEXT_TYPES, AttributeType
+from catalog.models.attribute import NUMBER_TYPES, SELECT_TYPES, TEXT_TYPES, AttributeType
 
 
 def attribute_check_definition(*, attribute) -> None:
@@ -32,7 +32,19 @@ def attribute_check_definition(*, attribute) -> None:
         errors["max_value"] = _("The maximum is smaller than the minimum.")
     if attribute.unit and attribute.type not in NUMBER_TYPES:
         errors["unit"] = _("Only number attributes have a unit.")
+    if attribute.pk and attribute.type not in SELECT_TYPES and attribute.options.exists():
+        errors["type"] = _("Delete this attribute's options before making it a non-select type.")
     if attribute.type == AttributeType.MEDIA and attribute.is_scopable:
         errors["is_scopable"] = _("Media references cannot be per channel.")
     if errors:
         raise ValidationError(errors)
+
+
+def option_check_definition(*, option) -> None:
+    """Only select attributes have options."""
+    attribute = option.attribute if option.attribute_id else None
+    if attribute is not None and attribute.type not in SELECT_TYPES:
+        raise ValidationError(
+            _("%(attribute)s is a %(type)s attribute; only select attributes have options.")
+            % {"attribute": attribute.code, "type": attribute.get_type_display()}
+        )

@@ -131,3 +131,17 @@ def test_rich_text_is_sanitized(schema):
     )
     assert cleaned["body"][0]["data"] == "<p>Hi</p>"
     assert "javascript" not in sanitize_rich_text('<a href="javascript:alert(1)">x</a>')
+
+
+def test_only_select_attributes_have_options(db):
+    from catalog.models import AttributeOption
+
+    weight = make_attribute("weight", "decimal")
+    with pytest.raises(ValidationError) as caught:
+        AttributeOption(attribute=weight, code="heavy", label_en="Heavy").full_clean()
+    assert "only select attributes have options" in caught.value.messages[0]
+    colour = make_attribute("colour", "select", options=("red",))
+    colour.type = "text"
+    with pytest.raises(ValidationError) as caught:
+        colour.full_clean()
+    assert "type" in caught.value.message_dict
