@@ -47,3 +47,19 @@ def category_tree(*, categories: Iterable[Category] | None = None) -> dict[int, 
                 path=parent.path + label if parent else label,
             )
     return nodes
+
+
+def category_save(*, category: Category, user=None) -> Category:
+    """Validate (code, no cycles) and save a category: the admin's rules for API writes too."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    if user is not None:
+        action = "change" if category.pk else "add"
+        if not user.has_perm(f"catalog.{action}_category"):
+            raise PermissionDenied(_("You may not edit categories."))
+    with transaction.atomic():
+        category.full_clean()
+        category.save()
+    return category

@@ -1,0 +1,67 @@
+"""/api/: the schema, its docs and version 1. Other apps add paths under /api/v1/ themselves
+(see pim/urls.py), so nothing here catches unknown /api/v1/ addresses."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api.views.feeds import FeedView
+from api.views.products import ProductModelViewSet, ProductViewSet
+from api.views.structure import (
+    AssetViewSet,
+    AttributeViewSet,
+    AudienceViewSet,
+    CategoryViewSet,
+    ChannelViewSet,
+    FamilyViewSet,
+)
+
+app_name = "api"
+
+class OptionalSlashRouter(SimpleRouter):
+    """``/products`` and ``/products/`` both work (clients differ; no redirects for POSTs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+router = OptionalSlashRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("product-models", ProductModelViewSet, basename="product-model")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("families", FamilyViewSet, basename="family")
+router.register("attributes", AttributeViewSet, basename="attribute")
+router.register("assets", AssetViewSet, basename="asset")
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("audiences", AudienceViewSet, basename="audience")
+
+v1 = [
+    *router.urls,
+    path("feeds/merchant.xml", FeedView.as_view(kind="merchant"), name="feed-merchant"),
+    path("feeds/products.csv", FeedView.as_view(kind="csv"), name="feed-csv"),
+    path("feeds/products.jsonl", FeedView.as_view(kind="jsonl"), name="feed-jsonl"),
+]
+
+urlpatterns = [
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
+        name="schema",
+    ),  # fmt: skip
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="api:schema", authentication_classes=[], permission_classes=[]
+        ),
+        name="docs",
+    ),  # fmt: skip
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api:schema", authentication_classes=[], permission_classes=[]
+        ),
+        name="redoc",
+    ),  # fmt: skip
+    path("v1/", include(v1)),
+]

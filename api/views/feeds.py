@@ -1,0 +1,46 @@
+"""Streaming feeds of the client's channel: Merchant RSS, CSV, JSON Lines."""
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import views
+
+from api.views.base import ApiViewMixin
+from api.views.products import ERRORS
+from publishing.feeds import FEED_FORMATS, feed_content_type, feed_iter
+
+
+class FeedView(ApiViewMixin, views.APIView):
+    """``/api/v1/feeds/<kind>?locale=fi``: the whole channel catalog in one language."""
+
+    kind = "merchant"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "locale",
+                str,
+                description="One of the channel's locales; default: the channel's first.",
+            )  # fmt: skip
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        locale = self.locales()[0]
+        channel = self.client.channel
+        response = StreamingHttpResponse(
+            feed_iter(
+                kind=self.kind, channel=channel, locale=locale, audience=self.client.audience
+            ),
+            content_type=feed_content_type(self.kind),
+        )
+        extension = FEED_FORMATS[self.kind][1]
+        response["Content-Disposition"] = (
+            f'inline; filename="{channel.code}-{locale}-{self.kind}.{extension}"'
+        )
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, StreamingHttpResponse):
+            return response  # no ETag: the body is not in memory
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,0 +1,129 @@
+"""Chunked reading of a channel's catalog as view objects, and the fields feeds share."""
+
+import dataclasses
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.urls import NoReverseMatch
+
+from catalog.models import Audience, Channel
+from publishing.context import ProductView, build_product_views
+from publishing.selection import select_products
+
+CHUNK_SIZE = 500
+MERCHANT_AVAILABILITY = {"in_stock", "out_of_stock", "preorder", "backorder"}
+MERCHANT_CONDITIONS = {"new", "refurbished", "used"}
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def feed_products(
+    *,
+    channel: Channel,
+    locale: str,
+    audience: Audience | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    image_specs=("web",),
+) -> Iterator[ProductView]:
+    """Every product the channel may show in ``locale``, built ``chunk_size`` at a time."""
+    selection = select_products(channel=channel, locale=locale, audience=audience)
+    ids = selection.product_ids
+    for start in range(0, len(ids), chunk_size):
+        part = dataclasses.replace(selection, product_ids=ids[start : start + chunk_size])
+        yield from build_product_views(part, image_specs=image_specs)
+
+
+def absolute(url: str) -> str:
+    if not url or "://" in url:
+        return url
+    return settings.PIM_PUBLIC_BASE_URL.rstrip("/") + "/" + url.lstrip("/")
+
+
+def product_link(view: ProductView) -> str:
+    """The product's public page; the web app owns the URL pattern (publishing.links)."""
+    if not view.slug:
+        return ""
+    try:
+        from publishing.links import product_public_url
+
+        path = product_public_url(view.locale, view.slug)
+    except (ImportError, NoReverseMatch):
+        path = f"/{view.locale}/p/{view.slug}/"
+    return absolute(path)
+
+
+def plain_text(html: str) -> str:
+    from html import unescape
+
+    return _SPACES.sub(" ", unescape(_TAGS.sub(" ", html or ""))).strip()
+
+
+def attribute_raw(view: ProductView, code: str):
+    for attribute in view.attributes:
+        if attribute.code == code:
+            return attribute.raw
+    return None
+
+
+def merchant_fields(view: ProductView) -> dict:
+    """The Google Merchant Center fields of one product (also the CSV columns)."""
+    mapping = getattr(settings, "PIM_FEED_ATTRIBUTES", {})
+    availability = attribute_raw(view, mapping.get("availability", "availability"))
+    availability = availability if availability in MERCHANT_AVAILABILITY else "in_stock"
+    condition = attribute_raw(view, mapping.get("condition", "condition"))
+    condition = condition if condition in MERCHANT_CONDITIONS else "new"
+    mpn = attribute_raw(view, mapping.get("mpn", "mpn")) or view.sku
+    category = attribute_raw(
+        view, mapping.get("google_product_category", "google_product_category")
+    )
+    main = view.main_image
+    others = [image for image in view.images if image is not main][:10]
+    price = view.price
+    return {
+        "id": view.sku,
+        "title": view.name[:150],
+        "description": plain_text(view.description or view.short_description)[:5000],
+        "link": product_link(view),
+        "image_link": absolute(main.url("web")) if main else "",
+        "additional_image_link": [absolute(image.url("web")) for image in others],
+        "price": f"{price.amount} {price.currency}" if price else "",
+        "sale_price": (
+            f"{price.sale_amount} {price.currency}"
+            if price and price.sale_amount is not None
+            else ""
+        ),
+        "availability": availability,
+        "gtin": view.gtin,
+        "mpn": str(mpn),
+        "brand": view.brand,
+        "condition": condition,
+        "google_product_category": str(category or ""),
+        "product_type": " > ".join(view.categories[0].path) if view.categories else "",
+        "item_group_id": view.model_code,
+    }
+
+
+FEED_FORMATS = {
+    "merchant": ("application/rss+xml; charset=utf-8", "xml"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "jsonl": ("application/x-ndjson; charset=utf-8", "jsonl"),
+}
+
+
+def feed_content_type(kind: str) -> str:
+    return FEED_FORMATS[kind][0]
+
+
+def feed_iter(*, kind: str, channel: Channel, locale: str, audience=None) -> Iterator[bytes]:
+    """The whole feed as a stream of byte chunks."""
+    from publishing.feeds import merchant, tabular
+
+    products = feed_products(channel=channel, locale=locale, audience=audience)
+    if kind == "merchant":
+        return merchant.merchant_rss(products, channel=channel, locale=locale)
+    if kind == "csv":
+        return tabular.feed_csv(products)
+    if kind == "jsonl":
+        return tabular.feed_jsonl(products)
+    raise ValueError(kind)

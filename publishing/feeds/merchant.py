@@ -1,0 +1,61 @@
+"""Google Merchant Center product feed: RSS 2.0 with the g: namespace."""
+
+import re
+from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+
+from catalog.models import Channel
+from publishing.context import ProductView
+from publishing.feeds.base import merchant_fields
+
+G_NS = "http://base.google.com/ns/1.0"
+# Characters XML 1.0 forbids (control characters other than tab, newline, return).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ITEMS_PER_CHUNK = 100
+_FIELDS = ("id", "title", "description", "link", "image_link", "additional_image_link",
+           "price", "sale_price", "availability", "gtin", "mpn", "brand", "condition",
+           "google_product_category", "product_type", "item_group_id")  # fmt: skip
+_PLAIN = {"title", "description", "link"}  # RSS's own elements, no g: prefix
+
+
+def _text(value: str) -> str:
+    return escape(_INVALID_XML.sub("", value))
+
+
+def merchant_item(view: ProductView) -> str:
+    fields = merchant_fields(view)
+    lines = ["<item>"]
+    for name in _FIELDS:
+        value = fields[name]
+        values = value if isinstance(value, list) else [value]
+        tag = name if name in _PLAIN else f"g:{name}"
+        for one in values:
+            if one:
+                lines.append(f"<{tag}>{_text(one)}</{tag}>")
+    lines.append("</item>\n")
+    return "".join(lines)
+
+
+def merchant_rss(
+    products: Iterable[ProductView], *, channel: Channel, locale: str
+) -> Iterator[bytes]:
+    title = getattr(channel, f"name_{locale}", None) or channel.name or channel.code
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<rss version="2.0" xmlns:g="{G_NS}">\n<channel>\n'
+        f"<title>{_text(title)}</title>\n"
+        f"<link>{_text(settings.PIM_PUBLIC_BASE_URL)}</link>\n"
+        f"<description>{_text(f'{channel.code} ({locale})')}</description>\n"
+        f"<language>{_text(locale)}</language>\n"
+    ).encode()
+    buffer = []
+    for view in products:
+        buffer.append(merchant_item(view))
+        if len(buffer) >= _ITEMS_PER_CHUNK:
+            yield "".join(buffer).encode()
+            buffer = []
+    if buffer:
+        yield "".join(buffer).encode()
+    yield b"</channel>\n</rss>\n"
