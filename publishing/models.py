@@ -149,6 +149,17 @@ class Publication(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     log = models.TextField(_("log"), blank=True)
     error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("background task"), max_length=64, blank=True, editable=False)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("file reused from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set when the content was unchanged and an earlier file was reused."),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
