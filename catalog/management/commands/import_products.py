@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.services.spreadsheet import products_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import products from a CSV or XLSX file (upsert by SKU, all or nothing). "
+        "Use --dry-run to see what would change."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"No such file: {path}")
+
+        def progress(done, total):
+            self.stderr.write(f"  {done}/{total} rows", ending="\r")
+
+        with path.open("rb") as handle:
+            report = products_import(
+                fileobj=handle, name=path.name, dry_run=options["dry_run"], progress=progress
+            )
+        self.stderr.write("")
+        counts = report.counts()
+        for outcome in report.rows:
+            if outcome.action != "unchanged":
+                changed = ", ".join(outcome.changed[:8]) + (
+                    " …" if len(outcome.changed) > 8 else ""
+                )
+                self.stdout.write(f"row {outcome.row}: {outcome.action} {outcome.sku} ({changed})")
+        for problem in report.problems:
+            self.stdout.write(
+                self.style.ERROR(f"row {problem.row}, column {problem.column}: {problem.message}")
+            )
+        summary = (
+            f"{counts['create']} to create, {counts['update']} to update, "
+            f"{counts['unchanged']} unchanged"
+        )
+        if report.problems:
+            raise CommandError(f"{len(report.problems)} problem(s); nothing was changed.")
+        if report.dry_run:
+            self.stdout.write(self.style.WARNING(f"Dry run: {summary}; nothing was changed."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))

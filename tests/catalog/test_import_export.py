@@ -1,0 +1,214 @@
+"""Spreadsheet import and export: all or nothing, row/column errors, lossless round trip."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from catalog.models import Price, Product
+from catalog.services.spreadsheet import products_export, products_import
+from tests.factories import make_attribute, make_audience, make_category, make_product, value
+
+NAMES = {
+    "en": "Desk lamp",
+    "tr": "Masa lambası İı",
+    "fi": "Pöytävalaisin",
+    "az": "Masa lampası ə",
+    "fa": "چراغ رومیزی",
+}
+
+
+@pytest.fixture
+def family(lamp_family):
+    note = make_attribute("note", "text", is_scopable=True)
+    local_note = make_attribute("local-note", "text", is_scopable=True, is_localizable=True)
+    tags = make_attribute("tags", "multi_select", options=("eco", "led", "usb"))
+    for position, attribute in enumerate([note, local_note, tags], 10):
+        lamp_family.family_attributes.create(attribute=attribute, position=position)
+    return lamp_family
+
+
+def csv_file(rows: list[list[str]]) -> io.BytesIO:
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return io.BytesIO(text.getvalue().encode("utf-8"))
+
+
+def run(rows, **kwargs):
+    return products_import(fileobj=csv_file(rows), name="products.csv", **kwargs)
+
+
+def export_csv() -> bytes:
+    buffer = io.BytesIO()
+    products_export(fileobj=buffer, fmt="csv")
+    return buffer.getvalue()
+
+
+def test_import_creates_products_with_texts_values_and_prices(family, web):
+    make_category("lighting")
+    make_audience("dealer")
+    report = run(
+        [
+            [
+                "sku",
+                "family",
+                "categories",
+                "channels",
+                "name-fi",
+                "description-fa",
+                "weight",
+                "claim-fi",
+                "note-web",
+                "local-note-fi-web",
+                "tags",
+                "price-web-EUR",
+                "price-web-EUR-dealer",
+                "sale_price-web-EUR",
+            ],
+            [
+                "L-1",
+                "lamps",
+                "lighting",
+                "web",
+                "Valaisin",
+                "<p>چراغ</p>",
+                "1.25",
+                "Kirkas",
+                "Web only",
+                "Vain verkossa",
+                "eco,led",
+                "19.90",
+                "15.00",
+                "17.50",
+            ],
+        ]  # fmt: skip
+    )
+    assert report.ok, report.problems
+    product = Product.objects.get(sku="L-1")
+    assert product.name_fi == "Valaisin" and product.description_fa == "<p>چراغ</p>"
+    assert product.values["weight"] == value("1.25")
+    assert product.values["local-note"] == value("Vain verkossa", "fi", "web")
+    assert product.values["tags"] == value(["eco", "led"])
+    assert [c.code for c in product.categories.all()] == ["lighting"]
+    prices = {(p.audience.code if p.audience else None): p for p in product.prices.all()}
+    assert str(prices[None].amount) == "19.90" and str(prices[None].sale_amount) == "17.50"
+    assert str(prices["dealer"].amount) == "15.00"
+
+
+def test_every_problem_is_reported_with_row_column_and_reason_and_nothing_changes(family, web):
+    make_product(family, sku="KEEP", names={"en": "Old"})
+    report = run(
+        [
+            ["sku", "family", "name-en", "weight", "colour", "claim-fi", "gtin"],
+            ["KEEP", "lamps", "New name", "2", "red", "", ""],
+            ["BAD-1", "lamps", "x", "500", "green", "", ""],
+            ["BAD-2", "nope", "x", "", "", "", ""],
+            ["BAD-3", "lamps", "x", "", "", "", "4006381333932"],
+        ]
+    )
+    assert not report.ok and not report.applied
+    found = {(p.row, p.column) for p in report.problems}
+    assert (3, "weight") in found  # above the maximum
+    assert (3, "colour") in found  # unknown option
+    assert (4, "family") in found  # unknown family
+    assert (5, "gtin") in found  # wrong check digit
+    messages = " ".join(p.message for p in report.problems)
+    assert "green" in messages and "nope" in messages
+    assert Product.objects.get(sku="KEEP").name_en == "Old"  # all or nothing
+    assert not Product.objects.filter(sku__startswith="BAD").exists()
+
+
+def test_unknown_columns_are_reported_on_the_header_row(family):
+    report = run([["sku", "family", "colour-fi", "price-mars-EUR"], ["A", "lamps", "red", "1"]])
+    assert {(p.row, p.column) for p in report.problems} == {(1, "colour-fi"), (1, "price-mars-EUR")}
+
+
+def test_dry_run_shows_changes_and_changes_nothing(family):
+    make_product(family, sku="A", names={"en": "Lamp"})
+    report = run([["sku", "name-en", "weight"], ["A", "Better lamp", "3"], ["B", "x", ""]],
+                 dry_run=True)  # fmt: skip
+    # B has no family: a dry run reports the same problems as the real import.
+    assert [(p.row, p.column) for p in report.problems] == [(3, "family")]
+    report = run([["sku", "name-en", "weight"], ["A", "Better lamp", "3"]], dry_run=True)
+    assert report.ok and not report.applied
+    (outcome,) = report.rows
+    assert outcome.action == "update" and outcome.changed == ["name-en", "weight"]
+    assert Product.objects.get(sku="A").name_en == "Lamp"
+
+
+def test_import_is_idempotent(family):
+    rows = [["sku", "family", "name-en", "weight"], ["A", "lamps", "Lamp", "1.5"]]
+    assert run(rows).applied
+    version = Product.objects.get(sku="A").version
+    report = run(rows)
+    assert report.counts() == {"create": 0, "update": 0, "unchanged": 1}
+    assert Product.objects.get(sku="A").version == version
+
+
+def test_export_then_import_changes_nothing_in_all_languages(family, web):
+    make_audience("dealer")
+    product = make_product(
+        family,
+        sku="RT-1",
+        channels=[web],
+        names=NAMES,
+        values={
+            "weight": value("1.5"),
+            "claim": [{"locale": c, "channel": None, "data": f"{NAMES[c]}!"} for c in NAMES],
+            "local-note": value("یادداشت", "fa", "web"),
+            "tags": value(["usb", "eco"]),
+        },
+        gtin="4006381333931",
+    )
+    Price.objects.create(product=product, channel=web, currency="EUR", amount="10.00")
+    before = {p.sku: (p.version, p.values, p.name_fa) for p in Product.objects.all()}
+    exported = export_csv()
+    assert "چراغ رومیزی" in exported.decode("utf-8-sig")
+    report = products_import(fileobj=io.BytesIO(exported), name="export.csv")
+    assert report.ok and report.counts()["unchanged"] == 1
+    after = {p.sku: (p.version, p.values, p.name_fa) for p in Product.objects.all()}
+    assert after == before
+
+
+def test_xlsx_round_trip_keeps_right_to_left_text(family, web):
+    make_product(family, sku="X-1", names=NAMES, values={"weight": value("2")})
+    buffer = io.BytesIO()
+    products_export(fileobj=buffer, fmt="xlsx")
+    buffer.seek(0)
+    report = products_import(fileobj=buffer, name="products.xlsx")
+    assert report.ok and report.counts()["unchanged"] == 1
+    # Change the Persian name in the sheet and import again.
+    from openpyxl import load_workbook
+
+    buffer.seek(0)
+    workbook = load_workbook(buffer)
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("name-fa") + 1, value="لامپ جدید")
+    edited = io.BytesIO()
+    workbook.save(edited)
+    edited.seek(0)
+    report = products_import(fileobj=edited, name="edited.xlsx")
+    assert report.applied and report.rows[0].changed == ["name-fa"]
+    assert Product.objects.get(sku="X-1").name_fa == "لامپ جدید"
+
+
+def test_commands_import_with_dry_run_and_export(family, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(csv_file([["sku", "family", "name-en"], ["C-1", "lamps", "Lamp"]]).read())
+    out = io.StringIO()
+    call_command("import_products", str(path), "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "Dry run" in out.getvalue() and not Product.objects.filter(sku="C-1").exists()
+    call_command("import_products", str(path), stdout=out, stderr=io.StringIO())
+    assert Product.objects.filter(sku="C-1").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_file([["sku", "family"], ["C-2", "nope"]]).read())
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_products", str(bad), stdout=out, stderr=io.StringIO())
+    assert "row 2, column family" in out.getvalue()
+    target = tmp_path / "out.csv"
+    call_command("export_products", "--output", str(target), stderr=io.StringIO())
+    assert "C-1" in target.read_text("utf-8-sig")
