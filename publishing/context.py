@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from catalog.languages import language_codes
 from catalog.models import (
     Asset,
     AssetKind,
@@ -102,6 +103,7 @@ class VariantView:
     slug: str
     axes: tuple[tuple[str, str], ...]  # (axis label, option label)
     is_current: bool
+    product_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ class ProductView:
     categories: tuple[CategoryView, ...] = ()
     variants: tuple[VariantView, ...] = ()
     model_code: str = ""
+    slugs: tuple[tuple[str, str], ...] = ()  # (locale, slug) in every language that has one
+
+    def slug_for(self, locale: str) -> str:
+        return dict(self.slugs).get(locale, "")
 
     @property
     def main_image(self) -> ImageView | None:
@@ -303,6 +309,9 @@ def _product_view(
             _variant_views(product, variants.get(product.model_id, ()), locale) if model else ()
         ),
         model_code=model.code if model else "",
+        slugs=tuple(
+            (code, slug) for code in language_codes() if (slug := getattr(product, f"slug_{code}"))
+        ),
     )
 
 
@@ -377,8 +386,6 @@ def _price_view(prices, audience: Audience | None, locale: str) -> PriceView | N
 
 def _category_paths() -> dict[int, dict[str, CategoryView]]:
     """Every category's path from the root, in every language (one query)."""
-    from catalog.languages import language_codes
-
     by_pk = {c.pk: c for c in Category.objects.all()}
     result = {}
     for pk, category in by_pk.items():
@@ -436,6 +443,7 @@ def _variant_views(product: Product, siblings, locale: str) -> list[VariantView]
                 slug=getattr(sibling, f"slug_{locale}", None) or "",
                 axes=tuple(axes),
                 is_current=sibling.pk == product.pk,
+                product_id=sibling.pk,
             )
         )
     return views

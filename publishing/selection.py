@@ -34,6 +34,22 @@ def publishable_products(*, channel: Channel, locales: Iterable[str]) -> QuerySe
     return queryset
 
 
+def publishable_locales(*, channel: Channel, product_ids: Iterable[int]) -> dict[int, set[str]]:
+    """For each product, the channel locales it is approved and complete in (one query)."""
+    result: dict[int, set[str]] = defaultdict(set)
+    rows = Completeness.objects.filter(
+        product_id__in=list(product_ids),
+        product__status=ProductStatus.APPROVED,
+        product__channels=channel,
+        channel=channel,
+        ratio=100,
+        locale__in=channel.locales,
+    ).values_list("product_id", "locale")
+    for product_id, locale in rows:
+        result[product_id].add(locale)
+    return result
+
+
 def category_with_descendants(codes: Sequence[str]) -> set[int]:
     """Primary keys of the named categories and everything below them (one query)."""
     children = defaultdict(list)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EngagementConfig(AppConfig):
+    name = "engagement"
+    verbose_name = _("Engagement: scans, offers and redemptions")
+    default_auto_field = "django.db.models.BigAutoField"

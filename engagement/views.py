@@ -1,0 +1,95 @@
+"""/q/<code>: record the scan and send the reader to the landing page of the printed piece."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import get_language_from_request
+from django.views.decorators.http import require_safe
+
+from catalog.languages import default_language, language_codes
+from engagement import landing as landing_service
+from engagement.services import (
+    device_type,
+    link_language,
+    scan_from_token,
+    scan_record,
+    scan_token,
+    short_link_resolve,
+)
+from publishing.web.pages import default_theme
+from publishing.web.views import chrome
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+def _best_language(request: HttpRequest) -> str:
+    locale = get_language_from_request(request, check_path=False)
+    return locale if locale in language_codes() else default_language()
+
+
+def link_problem(request: HttpRequest, *, status: int, locale: str, theme=None) -> HttpResponse:
+    """A friendly page for an unknown or expired code, with ways to continue."""
+    with translation.override(locale):
+        title = (
+            translation.gettext("This offer has ended")
+            if status == 410
+            else translation.gettext("We do not know this code")
+        )
+        context = chrome(theme=theme or default_theme(), urls={}, title=title)
+        context["status"] = status
+        response = render(request, "engagement/link_problem.html", context, status=status)
+    return _no_store(response)
+
+
+@require_safe
+def scan(request: HttpRequest, code: str) -> HttpResponse:
+    """Only this site's own pages can be targets: the URL is reversed from the stored link,
+    and nothing from the request (``next=``, Referer, Host) is used to build it."""
+    resolved = short_link_resolve(code=code)
+    if resolved.status == "unknown":
+        return link_problem(request, status=404, locale=_best_language(request))
+    link = resolved.link
+    locale = link_language(link)
+    if resolved.status == "expired":
+        return link_problem(request, status=410, locale=locale)
+    query = ""
+    if request.method == "GET":  # HEAD (link previews, checkers) is not a scan
+        event = scan_record(link=link, user_agent=request.headers.get("User-Agent", ""))
+        query = "?" + urlencode({"s": scan_token(event)})
+    with translation.override(locale):
+        target = reverse("engagement:landing", kwargs={"code": link.code})
+    return _no_store(HttpResponseRedirect(target + query))
+
+
+@require_safe
+def landing(request: HttpRequest, code: str) -> HttpResponse:
+    """The printed piece's page: same theme, images and copy, in the piece's language."""
+    resolved = short_link_resolve(code=code)
+    locale = translation.get_language()
+    if resolved.status != "ok":
+        return link_problem(
+            request, status=404 if resolved.status == "unknown" else 410, locale=locale
+        )
+    link = resolved.link
+    page = landing_service.landing_page(link=link, locale=locale)
+    issued = None
+    if page.offer is not None and page.offer_open:
+        is_bot = device_type(request.headers.get("User-Agent", "")) == "bot"
+        issued = landing_service.code_for_visit(
+            session=request.session,
+            offer=page.offer,
+            locale=locale,
+            scan_id=scan_from_token(request.GET.get("s", "")),
+            allow_new=not is_bot,
+        )
+    urls = {c: translate_url(request.path, c) for c in language_codes()}
+    context = chrome(theme=page.theme, urls=urls, title=page.title)
+    context.update({"page": page, "discount": issued, "product_link": reverse("web:home")})
+    return _no_store(render(request, "engagement/landing.html", context))

@@ -1,0 +1,1 @@
+from tests.publishing.conftest import ALL, audiences, publish  # noqa: F401
