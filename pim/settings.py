@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
     "catalog",
     "publishing",
@@ -44,10 +45,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "publishing.web",
+    "engagement",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves static files with DEBUG off (one process, no separate web server needed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +176,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Public site ----------------------------------------------------------------------------
 # Printed QR codes carry absolute URLs, so the public address must be known.
 PIM_PUBLIC_BASE_URL = env_str("PIM_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The channel whose approved, complete products the public web pages show.
+PIM_WEB_CHANNEL = env_str("PIM_WEB_CHANNEL", "web")
+# Without collectstatic, whitenoise finds files where runserver would (app and project dirs).
+WHITENOISE_USE_FINDERS = env_bool("PIM_STATIC_USE_FINDERS", default=True)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

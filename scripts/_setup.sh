@@ -16,6 +16,7 @@ RUNTIME_DEBIAN_PACKAGES=(
 )
 # ...and those only the test suite needs (decoders, the browser for browser tests).
 TEST_DEBIAN_PACKAGES=(
+    chromium
     poppler-utils
     zbar-tools
     redis-server
