@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("API")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from api import schema  # noqa: F401  (registers the token scheme with the schema)

@@ -18,6 +18,7 @@ from api.views.structure import (
 
 app_name = "api"
 
+
 class OptionalSlashRouter(SimpleRouter):
     """``/products`` and ``/products/`` both work (clients differ; no redirects for POSTs)."""
 

@@ -12,6 +12,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from api.errors import PayloadTooLarge, Unprocessable
+from api.pagination import KeysetPagination
 from api.permissions import IsApiClient, ModelPermissionForWrites
 from api.renderers import OrjsonRenderer
 from api.representation import Scope
@@ -24,6 +25,7 @@ class ApiViewMixin:
 
     permission_classes = [IsApiClient, ModelPermissionForWrites]
     renderer_classes = [OrjsonRenderer]
+    pagination_class = KeysetPagination  # documents the page shape in the schema
     write_model = "product"
 
     @property
