@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+
+from catalog.services.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Lumora demo catalog: channels, audiences, categories, families, 65 products "
+        "in five languages with pictures, prices and demo users. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=None,
+            help="Load only the first N demo products (every family is still covered).",
+        )
+
+    def handle(self, *args, products=None, **options):
+        summary = demo_load(products=products)
+        if summary.created:
+            created = ", ".join(f"{count} {kind}" for kind, count in summary.created.items())
+            self.stdout.write(self.style.SUCCESS(f"Created {created}."))
+        else:
+            self.stdout.write(self.style.SUCCESS("The demo catalog is already loaded."))
+        totals = ", ".join(f"{count} {kind}" for kind, count in summary.totals.items())
+        self.stdout.write(f"Catalog now holds {totals}.")
+        password = "the value of $PIM_DEMO_PASSWORD" if summary.password_from_env else "demo"
+        self.stdout.write(
+            self.style.NOTICE(
+                f"Admin login: /admin/ as “{summary.admin_username}” with password {password} "
+                "(also: editor, translator, publisher, viewer)."
+            )
+        )
