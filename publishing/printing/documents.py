@@ -272,8 +272,15 @@ def print_context(
     if kind == PublicationKind.CATALOG:
         context["sections"] = _sections(items)
     if kind == PublicationKind.LABELS and label_format.is_sheet:
-        per_page = label_format.per_page
+        per_page, columns = label_format.per_page, label_format.columns
+        for index, item in enumerate(items):
+            row, column = divmod(index % per_page, columns)
+            if context["dir"] == "rtl":
+                column = columns - 1 - column
+            item["left"] = column * label_format.label_width
+            item["top"] = row * label_format.label_height
         context["sheets"] = [items[i : i + per_page] for i in range(0, len(items), per_page)]
+        context["sheet_height"] = label_format.rows * label_format.label_height
     if kind == PublicationKind.BROCHURE and publication.campaign_id:
         from publishing.services.short_links import short_link_get_or_create, short_link_url
 

@@ -61,18 +61,18 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        publication = publication_render(
-            publication=publication, on_progress=self._progress_bar()
-        )
+        publication = publication_render(publication=publication, on_progress=self._progress_bar())
         if self.stdout.isatty():
             self.stdout.write("")
         for line in publication.log.splitlines():
             self.stdout.write(f"  {line}")
         if publication.status != PublicationStatus.DONE:
             raise CommandError(f"Publication #{publication.pk} failed: {publication.error}")
-        with default_storage.open(publication.file.name, "rb") as source:
-            with open(options["output"], "wb") as target:
-                shutil.copyfileobj(source, target)
+        with (
+            default_storage.open(publication.file.name, "rb") as source,
+            open(options["output"], "wb") as target,
+        ):
+            shutil.copyfileobj(source, target)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Publication #{publication.pk}: {publication.page_count} pages -> "
