@@ -42,7 +42,7 @@ class ScanEvent(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="scan_events",
     )
     publication = models.ForeignKey(
         "publishing.Publication",

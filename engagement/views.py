@@ -52,7 +52,7 @@ def link_problem(request: HttpRequest, *, status: int, locale: str, theme=None) 
 def scan(request: HttpRequest, code: str) -> HttpResponse:
     """Only this site's own pages can be targets: the URL is reversed from the stored link,
     and nothing from the request (``next=``, Referer, Host) is used to build it."""
-    resolved = short_link_resolve(code=code)
+    resolved = short_link_resolve(code=code.removesuffix("/"))
     if resolved.status == "unknown":
         return link_problem(request, status=404, locale=_best_language(request))
     link = resolved.link
