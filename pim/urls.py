@@ -18,8 +18,7 @@ admin.site.index_title = _("Catalog administration")
 urlpatterns = [
     # The storefront and printed QR codes (not language-prefixed: a code carries its language).
     path("", root, name="root"),
-    path("q/<str:code>", scan, name="scan"),
-    path("q/<str:code>/", scan),
+    path("q/<path:code>", scan, name="scan"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/redemptions", RedemptionView.as_view(), name="redemptions"),
     path("i18n/", include("django.conf.urls.i18n")),
