@@ -11,7 +11,7 @@ from tests.publishing.conftest import ALL, audiences, publish  # noqa: F401
 
 
 @pytest.fixture
-def brochure(publish, web, print_channel):
+def brochure(publish, web, print_channel):  # noqa: F811
     """A Finnish offer brochure of a spring campaign with a 15 % offer, and its printed code."""
     theme = Theme.objects.create(
         code="spring", name_en="Spring", primary_colour="#0b5d1e", is_default=True
