@@ -1,1 +1,1 @@
-from catalog.admin import product, structure  # noqa: F401
+from catalog.admin import imports, product, structure  # noqa: F401
