@@ -1,0 +1,57 @@
+"""Headless Chromium (Debian's package) driven by Playwright against the live test server."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.publishing.conftest import ALL, audiences, publish  # noqa: F401
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail("chromium is missing: run scripts/test (it installs the test packages)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the Django test database is
+    # still only used synchronously, from this thread.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 900},
+        user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Mobile Safari",
+    )
+    page = context.new_page()
+    blocked = []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(live_server.url) or url.startswith("data:"):
+            route.continue_()
+        else:  # nothing may be loaded from the internet
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    yield page
+    context.close()
+    assert not blocked, f"pages tried to load external resources: {blocked}"
+
+
+@pytest.fixture
+def shots(request):
+    """Screenshots go to test-results/<test name>/ (kept after the run, for people to look at)."""
+    folder = os.path.join("test-results", request.node.name.replace("/", "_"))
+    os.makedirs(folder, exist_ok=True)
+    return folder
