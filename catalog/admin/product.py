@@ -488,7 +488,7 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
             return format_html('<span class="pim-muted">{}</span>', gettext("not in a channel"))
         labels = getattr(obj, "pim_attribute_labels", None) or {}
         names = dict(language_choices())
-        badges = []
+        by_channel: dict = {}
         for row in rows:
             missing = ", ".join(missing_label(m, labels) for m in row.missing)
             title = gettext("%(channel)s · %(language)s: %(ratio)s%% complete") % {
@@ -501,21 +501,26 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
                     "title": title,
                     "missing": missing,
                 }
-            badges.append(
-                (
-                    ratio_class(row.ratio),
-                    title,
-                    row.channel.code,
-                    row.locale,
-                    row.ratio,
-                )
+            # Complete locales show just their code; others show the percentage too.
+            text = row.locale if row.ratio == 100 else f"{row.locale} {row.ratio}%"
+            by_channel.setdefault(row.channel.code, []).append(
+                (ratio_class(row.ratio), title, text)
             )
+        # One compact line per channel: the channel code, then a chip per locale.
         return format_html(
             '<span class="pim-badges">{}</span>',
             format_html_join(
                 "",
-                '<span class="pim-badge {}" title="{}">{}/{} {}%</span>',
-                badges,
+                '<span class="pim-badge-row"><span class="pim-badge-channel">{}</span>{}</span>',
+                (
+                    (
+                        channel,
+                        format_html_join(
+                            "", '<span class="pim-badge {}" title="{}">{}</span>', chips
+                        ),
+                    )
+                    for channel, chips in by_channel.items()
+                ),
             ),
         )
 

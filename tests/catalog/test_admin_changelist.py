@@ -41,10 +41,11 @@ def test_the_changelist_query_count_does_not_grow_with_products(
 
 
 def test_badges_show_ratio_and_a_translated_tooltip(superuser_client, lamp_family, web):
-    """Each badge names channel/locale and ratio; its title lists what is missing."""
+    """One line per channel; each locale chip shows its ratio; its title lists what is missing."""
     make_products(lamp_family, [web], 1)
     html = superuser_client.get(CHANGELIST).content.decode()
-    assert "web/fa 50%" in html and "web/tr 25%" in html
+    assert '<span class="pim-badge-channel">web</span>' in html
+    assert ">fa 50%</span>" in html and ">tr 25%</span>" in html
     assert "missing: Claim, Main image" in html
 
 
