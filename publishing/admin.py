@@ -51,7 +51,8 @@ class PublicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["label_format"].choices = [("", "—"), *label_format_choices()]
+        if "label_format" in self.fields:
+            self.fields["label_format"].choices = [("", "—"), *label_format_choices()]
 
     def clean(self):
         data = super().clean()

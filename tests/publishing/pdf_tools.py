@@ -54,7 +54,7 @@ def fonts(pdf: Path) -> list[dict]:
     return rows
 
 
-def decode_codes(pdf: Path, *, page: int | None = None, dpi: int = 300) -> list[str]:
+def decode_codes(pdf: Path, *, page: int | None = None, dpi: int = 400) -> list[str]:
     """Every QR code and barcode zbar finds on the rasterized pages, as 'TYPE:data'."""
     tmp = Path(pdf).with_suffix("")
     args = [require("pdftoppm"), "-r", str(dpi), "-gray", "-png"]
