@@ -29,6 +29,7 @@ def test_a_finnish_catalog_shows_only_approved_complete_products_in_section_orde
     assert "Sisävalaisimet" in text and "Ulkovalaisimet" in text
     assert "Luonnos" not in text and "NOFI-1" not in text
     assert "Desk lamp" not in text  # no English in a Finnish catalog
+    assert "Sisällys" in text and "Contents" not in text
     assert "1 234,50 €" in text.replace("\u00a0", " ")
     assert "1 product skipped: incomplete in fi (NOFI-1)" in publication.log
     assert publication.page_count == 4  # cover, contents, two sections
@@ -52,6 +53,8 @@ def test_a_persian_catalog_is_right_to_left_with_persian_digits_and_embedded_fon
     pages = page_texts(pdf_path(publication))
     text = "\n".join(pages)
     assert "چراغ رومیزی" in text and "بیرونی" in text
+    assert "فهرست مطالب" in text and "کاتالوگ" in text  # printed words and default title
+    assert "Contents" not in text and "Catalog" not in text
     assert "۱٬۲۳۴٫۵۰" in text  # prices in Persian digits
     assert "Desk lamp" not in text
     assert "۴/۴" in pages[-1].replace(" ", "")  # page numbers in Persian digits too
