@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from catalog.languages import default_language
 from catalog.models import Product
 from engagement.models import DiscountCode, Offer
 from engagement.services import discount_code_issue, link_offer
@@ -38,6 +39,7 @@ class LandingPage:
     offer: Offer | None
     offer_open: bool
     discount_text: str
+    discount_language: str
     terms: str
     valid_until: str
 
@@ -97,6 +99,11 @@ def landing_page(*, link: ShortLink, locale: str) -> LandingPage:
         for view in views
     )
     offer = link_offer(link)
+    # An untranslated offer shows its default-language text, marked with its language.
+    discount_text, discount_language = _text(offer, "discount_text", locale), locale
+    if offer is not None and not discount_text:
+        discount_language = default_language()
+        discount_text = _text(offer, "discount_text", discount_language)
     title = _text(campaign, "title", locale) or (
         products[0].product.name if products else (publication.title if publication else "")
     )
@@ -107,8 +114,8 @@ def landing_page(*, link: ShortLink, locale: str) -> LandingPage:
         products=products,
         offer=offer,
         offer_open=bool(offer and offer.is_open()),
-        discount_text=_text(offer, "discount_text", locale)
-        or (offer.discount_text if offer else ""),
+        discount_text=discount_text,
+        discount_language=discount_language,
         terms=_text(offer, "terms", locale),
         valid_until=(
             format_date(offer.valid_until.date(), locale) if offer and offer.valid_until else ""
