@@ -1,0 +1,206 @@
+"""Benchmark for issue 5: API page, JSON Lines export, Merchant feed, 10,000-row import.
+
+    .venv/bin/python bench/api_bench.py [--products 100000] [--import-rows 10000]
+
+Uses its own SQLite database under var/bench-api/ (or DATABASE_URL). The catalog is made
+once with bulk_create + completeness_recompute and reused by later runs.
+"""
+
+import argparse
+import io
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PIM_VAR_DIR", str(ROOT / "var" / "bench-api"))
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from catalog.languages import language_codes  # noqa: E402
+from catalog.models import (  # noqa: E402
+    Attribute,
+    AttributeOption,
+    Channel,
+    Family,
+    FamilyAttribute,
+    FamilyChannelRequirement,
+    Price,
+    Product,
+)
+from catalog.services.completeness import completeness_recompute  # noqa: E402
+
+
+def build_catalog(count: int) -> Channel:
+    channel, _ = Channel.objects.get_or_create(
+        code="web", defaults={"name_en": "Web", "kind": "web", "locales": language_codes()}
+    )
+    family = Family.objects.filter(code="bench").first()
+    if family is None:
+        family = Family.objects.create(code="bench", name_en="Bench")
+        weight = Attribute.objects.create(code="weight", label_en="Weight", type="decimal",
+                                          unit="kg")  # fmt: skip
+        claim = Attribute.objects.create(code="claim", label_en="Claim", type="text",
+                                         is_localizable=True)  # fmt: skip
+        colour = Attribute.objects.create(code="colour", label_en="Colour", type="select")
+        for code in ("red", "blue", "green"):
+            AttributeOption.objects.create(attribute=colour, code=code, label_en=code.title())
+        for position, attribute in enumerate((weight, claim, colour)):
+            FamilyAttribute.objects.create(family=family, attribute=attribute, position=position)
+        requirement = FamilyChannelRequirement.objects.create(
+            family=family, channel=channel, translated_fields=["name"]
+        )
+        requirement.attributes.set([weight, claim])
+    have = Product.objects.filter(family=family).count()
+    if have >= count:
+        return channel
+    print(f"creating {count - have} products ...", flush=True)
+    started = time.perf_counter()
+    locales = language_codes()
+    batch = 5000
+    for start in range(have, count, batch):
+        products = []
+        for number in range(start, min(start + batch, count)):
+            sku = f"B{number:07d}"
+            product = Product(sku=sku, family=family, status="approved", brand="Bench",
+                              gtin=None, version=1)  # fmt: skip
+            for locale in locales:
+                setattr(product, f"name_{locale}", f"Lamp {number} {locale} چراغ")
+                setattr(product, f"slug_{locale}", f"lamp-{number}-{locale}")
+                setattr(product, f"short_description_{locale}", f"Short text {locale}")
+            product.values = {
+                "weight": [{"locale": None, "channel": None, "data": str(1 + number % 50)}],
+                "claim": [{"locale": c, "channel": None, "data": f"Bright {c}"} for c in locales],
+                "colour": [{"locale": None, "channel": None, "data": "red"}],
+            }
+            products.append(product)
+        with transaction.atomic():
+            created = Product.objects.bulk_create(products, batch_size=1000)
+            Product.channels.through.objects.bulk_create(
+                [Product.channels.through(product_id=p.pk, channel_id=channel.pk) for p in created],
+                batch_size=2000,
+            )
+            Price.objects.bulk_create(
+                [Price(product_id=p.pk, channel=channel, currency="EUR", amount="19.90")
+                 for p in created], batch_size=2000,
+            )  # fmt: skip
+        print(f"  {min(start + batch, count)} products", flush=True)
+    completeness_recompute(family_ids=[family.pk])
+    print(f"catalog built in {time.perf_counter() - started:.0f} s", flush=True)
+    return channel
+
+
+def bench_api(channel: Channel, pages: int = 30) -> None:
+    from api.models import ApiClient
+    from api.services import api_client_create
+
+    ApiClient.objects.filter(name="bench").delete()
+    _client, token = api_client_create(name="bench", channel=channel, throttle_rate="100000/min")
+    http = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    url = "/api/v1/products?limit=100"
+    http.get(url)  # warm up
+    timings, queries = [], set()
+    for _ in range(pages):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = http.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content[:500]
+        body = response.json()
+        assert len(body["results"]) == 100
+        queries.add(len(captured.captured_queries))
+        url = body["next"] or "/api/v1/products?limit=100"
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"API page of 100 products, all 5 languages: median {statistics.median(timings):.1f} ms,"
+        f" p95 {p95:.1f} ms, queries per page {sorted(queries)} ({pages} consecutive pages)"
+    )
+
+
+def child(kind: str, locale: str) -> None:
+    """Run one feed in this process and report its rate and peak memory."""
+    from publishing.feeds import feed_iter
+
+    channel = Channel.objects.get(code="web")
+    started = time.perf_counter()
+    size = 0
+    for chunk in feed_iter(kind=kind, channel=channel, locale=locale):
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    count = Product.objects.filter(status="approved", channels=channel).count()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{kind} feed ({locale}): {count} products in {elapsed:.1f} s = {count / elapsed:.0f}"
+        f" products/s, {size / 1e6:.0f} MB written, peak RSS {peak:.0f} MB"
+    )
+
+
+def bench_import(rows: int) -> None:
+    from catalog.services.spreadsheet import products_import
+
+    Product.objects.filter(sku__startswith="IMP").delete()
+    locales = language_codes()
+    header = ["sku", "family", "channels", "weight", "colour", "price-web-EUR"]
+    header += [f"name-{c}" for c in locales] + [f"claim-{c}" for c in locales]
+    lines = [",".join(header)]
+    for number in range(rows):
+        cells = [f"IMP{number:06d}", "bench", "web", "2.5", "blue", "9.90"]
+        cells += [f"Imported {number} {c}" for c in locales] + [f"Claim {c}" for c in locales]
+        lines.append(",".join(cells))
+    data = ("\n".join(lines) + "\n").encode()
+    started = time.perf_counter()
+    report = products_import(fileobj=io.BytesIO(data), name="bench.csv")
+    elapsed = time.perf_counter() - started
+    assert report.ok, report.problems[:5]
+    print(
+        f"import of {rows} CSV rows (new products): {elapsed:.1f} s = {rows / elapsed:.0f} rows/s"
+    )
+    started = time.perf_counter()
+    report = products_import(fileobj=io.BytesIO(data), name="bench.csv")
+    print(
+        f"same file again (all unchanged): {time.perf_counter() - started:.1f} s, {report.counts()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "LOCALE"))
+    parser.add_argument("--skip", nargs="*", default=[], help="api jsonl merchant import")
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    call_command("migrate", verbosity=0)
+    channel = build_catalog(args.products)
+    print(f"catalog: {Product.objects.count()} products, database "
+          f"{connection.vendor}")  # fmt: skip
+    if "api" not in args.skip:
+        bench_api(channel)
+    for kind, locale in (("jsonl", "fa"), ("merchant", "fi")):
+        if kind not in args.skip:
+            subprocess.run([sys.executable, __file__, "--child", kind, locale], check=True)
+    if "import" not in args.skip:
+        bench_import(args.import_rows)
+
+
+if __name__ == "__main__":
+    main()
