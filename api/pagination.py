@@ -90,7 +90,8 @@ class KeysetPagination(BasePagination):
             condition = (
                 step if index == len(self.fields) - 1 else step | (Q(**{field: value}) & condition)
             )
-        return condition
+        # The redundant lower bound lets the database use a range scan on the first field.
+        return Q(**{f"{self.fields[0]}__gte": key[0]}) & condition
 
     def next_link(self) -> str | None:
         if not self.next_cursor:
