@@ -3,12 +3,19 @@
 A product is measured for each channel it is published to and each locale of that channel.
 Requirements come from its family's channel requirement (attributes, translated fields,
 asset roles) plus attributes marked "required everywhere".
+
+Only rows whose result changed are rewritten: a recompute after an edit that did not change
+a score writes nothing, and a full recompute of an unchanged catalog is read-only.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from catalog.models import (
     Asset,
@@ -24,6 +31,10 @@ from catalog.models.product import INHERITED_TEXT_FIELDS
 from catalog.services.values import values_merge
 
 CHUNK_SIZE = 2000
+# Rows deleted per statement: stays below every backend's bound-parameter limit.
+DELETE_BATCH = 900
+INSERT_BATCH = 5000
+_EMPTY = (None, "", [])
 
 
 def completeness_recompute(
@@ -38,67 +49,173 @@ def completeness_recompute(
     """
     queryset = Product.objects.order_by("pk")
     if product_ids is not None:
-        queryset = queryset.filter(pk__in=list(product_ids))
+        product_ids = list(product_ids)
+        if not product_ids:
+            return 0
+        queryset = queryset.filter(pk__in=product_ids)
     if family_ids is not None:
         queryset = queryset.filter(family_id__in=list(family_ids))
     if channel_ids is not None:
         queryset = queryset.filter(channels__in=list(channel_ids)).distinct()
     rules = _Rules.load()
+    columns = ["pk", "family_id", "model_id", "values", *rules.text_columns]
     count = 0
     last_pk = 0
     while True:
-        chunk = list(queryset.filter(pk__gt=last_pk)[:CHUNK_SIZE])
+        chunk = list(queryset.filter(pk__gt=last_pk).values(*columns)[:CHUNK_SIZE])
         if not chunk:
             break
-        last_pk = chunk[-1].pk
+        last_pk = chunk[-1]["pk"]
         _recompute_chunk(chunk, rules)
         count += len(chunk)
+        if len(chunk) < CHUNK_SIZE:
+            break
     return count
 
 
-class _Rules:
-    """Families' requirements and channels, loaded once per recompute."""
+@dataclass(frozen=True)
+class _Requirement:
+    """What one family needs in one channel, ready to check without further lookups."""
 
-    def __init__(self, channels, requirements, required_everywhere, attributes):
-        self.channels = channels
-        self.requirements = requirements
-        self.required_everywhere = required_everywhere
-        self.attributes = attributes
+    fields: tuple[str, ...]
+    # (attribute code, localizable, channel code the value must carry or None)
+    attributes: tuple[tuple[str, bool, str | None], ...]
+    roles: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.fields) + len(self.attributes) + len(self.roles)
+
+
+class _Rules:
+    """Families' requirements and channels, loaded once per recompute (a few small queries)."""
+
+    def __init__(self, channels, attributes, requirements, required_everywhere, text_columns):
+        self.channels = channels  # pk -> (code, locales)
+        self.attributes = attributes  # pk -> (code, localizable, scopable)
+        self.requirements = requirements  # (family_id, channel_id) -> _Requirement
+        self.required_everywhere = required_everywhere  # family_id -> [attribute pk]
+        self.text_columns = text_columns
+        self._cache: dict[tuple[int, int], _Requirement] = {}
+        self._codes: dict[int, frozenset[str]] = {}
 
     @classmethod
     def load(cls) -> "_Rules":
-        channels = {c.pk: c for c in Channel.objects.all()}
-        attributes = {a.pk: a for a in Attribute.objects.all()}
-        requirements: dict[tuple[int, int], dict] = {}
-        for req in FamilyChannelRequirement.objects.prefetch_related("attributes"):
-            requirements[(req.family_id, req.channel_id)] = {
-                "attributes": [a.pk for a in req.attributes.all()],
-                "fields": list(req.translated_fields or []),
-                "roles": list(req.asset_roles or []),
+        channels = {
+            pk: (code, list(locales or []))
+            for pk, code, locales in Channel.objects.values_list("pk", "code", "locales")
+        }
+        attributes = {
+            pk: (code, localizable, scopable)
+            for pk, code, localizable, scopable in Attribute.objects.values_list(
+                "pk", "code", "is_localizable", "is_scopable"
+            )
+        }
+        through = FamilyChannelRequirement.attributes.through
+        required_attributes = defaultdict(list)
+        for requirement_id, attribute_id in through.objects.order_by("pk").values_list(
+            "familychannelrequirement_id", "attribute_id"
+        ):
+            required_attributes[requirement_id].append(attribute_id)
+        requirements: dict[tuple[int, int], tuple] = {}
+        fields_used: set[str] = set()
+        for (
+            pk,
+            family_id,
+            channel_id,
+            fields,
+            roles,
+        ) in FamilyChannelRequirement.objects.values_list(
+            "pk", "family_id", "channel_id", "translated_fields", "asset_roles"
+        ):
+            fields = list(fields or [])
+            fields_used.update(fields)
+            requirements[(family_id, channel_id)] = (
+                fields,
+                required_attributes.get(pk, []),
+                list(roles or []),
+            )
+        everywhere: dict[int, list[int]] = defaultdict(list)
+        for family_id, attribute_id in FamilyAttribute.objects.filter(
+            attribute__is_required=True
+        ).values_list("family_id", "attribute_id"):
+            everywhere[family_id].append(attribute_id)
+        compiled = {}
+        for (family_id, channel_id), (fields, attribute_ids, roles) in requirements.items():
+            ids = list(dict.fromkeys(attribute_ids + everywhere.get(family_id, [])))
+            compiled[(family_id, channel_id)] = _compile(
+                fields, ids, roles, attributes, channels.get(channel_id, ("", []))[0]
+            )
+        locales = sorted({code for _code, codes in channels.values() for code in codes})
+        text_columns = [f"{field}_{code}" for field in sorted(fields_used) for code in locales]
+        return cls(channels, attributes, compiled, dict(everywhere), text_columns)
+
+    def required_codes(self, family_id: int) -> frozenset[str]:
+        """Codes of every attribute the family requires in any channel."""
+        if family_id not in self._codes:
+            codes = {
+                check[0]
+                for (family, _channel), requirement in self.requirements.items()
+                if family == family_id
+                for check in requirement.attributes
             }
-        required_everywhere: dict[int, list[int]] = defaultdict(list)
-        position: dict[tuple[int, int], tuple[int, int]] = {}
-        for family_id, attribute_id, pos, required in FamilyAttribute.objects.values_list(
-            "family_id", "attribute_id", "position", "attribute__is_required"
-        ).order_by("position", "id"):
-            position[(family_id, attribute_id)] = (pos, len(position))
-            if required:
-                required_everywhere[family_id].append(attribute_id)
-        # Missing lists read in the family's attribute order.
-        for (family_id, _channel_id), rule in requirements.items():
-            rule["attributes"].sort(key=lambda a, f=family_id: position.get((f, a), (1 << 30, a)))
-        return cls(channels, requirements, required_everywhere, attributes)
+            codes.update(
+                self.attributes[pk][0] for pk in self.required_everywhere.get(family_id, ())
+            )
+            self._codes[family_id] = frozenset(codes)
+        return self._codes[family_id]
+
+    def requirement(self, family_id: int, channel_id: int) -> _Requirement:
+        """The family's channel requirement, or only its "required everywhere" attributes."""
+        found = self.requirements.get((family_id, channel_id))
+        if found is not None:
+            return found
+        key = (family_id, channel_id)
+        if key not in self._cache:
+            self._cache[key] = _compile(
+                [],
+                self.required_everywhere.get(family_id, []),
+                [],
+                self.attributes,
+                self.channels.get(channel_id, ("", []))[0],
+            )
+        return self._cache[key]
 
 
-def _recompute_chunk(products: list[Product], rules: _Rules) -> None:
-    ids = [p.pk for p in products]
+def _compile(fields, attribute_ids, roles, attributes, channel_code) -> _Requirement:
+    checks = []
+    for attribute_id in attribute_ids:
+        code, localizable, scopable = attributes[attribute_id]
+        checks.append((code, localizable, channel_code if scopable else None))
+    return _Requirement(tuple(fields), tuple(checks), tuple(roles))
+
+
+def _present(values, codes) -> set[tuple]:
+    """(code, locale, channel) of every entry of the given attributes that holds data."""
+    values = values or {}
+    return {
+        (code, entry.get("locale"), entry.get("channel"))
+        for code in codes
+        for entry in values.get(code, ())
+        if entry.get("data") not in _EMPTY
+    }
+
+
+def _recompute_chunk(products: list[dict], rules: _Rules) -> None:
+    ids = [p["pk"] for p in products]
     channel_links = defaultdict(list)
     for product_id, channel_id in Product.channels.through.objects.filter(
         product_id__in=ids
     ).values_list("product_id", "channel_id"):
         channel_links[product_id].append(channel_id)
-    model_ids = {p.model_id for p in products if p.model_id}
-    models = {m.pk: m for m in ProductModel.objects.filter(pk__in=model_ids)}
+    model_ids = {p["model_id"] for p in products if p["model_id"]}
+    model_columns = [c for c in rules.text_columns if c.rsplit("_", 1)[0] in INHERITED_TEXT_FIELDS]
+    models = {
+        m["pk"]: m
+        for m in ProductModel.objects.filter(pk__in=model_ids).values(
+            "pk", "values", *model_columns
+        )
+    }
     roles = defaultdict(set)  # owner -> {(role, language)}
     for product_id, role, language in Asset.objects.filter(product_id__in=ids).values_list(
         "product_id", "role", "language"
@@ -110,65 +227,99 @@ def _recompute_chunk(products: list[Product], rules: _Rules) -> None:
         ).values_list("product_model_id", "role", "language"):
             roles[("m", model_id)].add((role, language))
 
-    rows = []
+    computed: dict[tuple[int, int, str], tuple[int, int, list]] = {}
     for product in products:
-        model = models.get(product.model_id)
-        values = values_merge(model.values, product.values) if model else product.values
-        asset_roles = roles[("p", product.pk)] | (roles[("m", model.pk)] if model else set())
-        for channel_id in channel_links.get(product.pk, ()):
+        model = models.get(product["model_id"])
+        values = values_merge(model["values"], product["values"]) if model else product["values"]
+        present = _present(values, rules.required_codes(product["family_id"]))
+        asset_roles = roles[("p", product["pk"])]
+        if model:
+            asset_roles = asset_roles | roles[("m", model["pk"])]
+        for channel_id in channel_links.get(product["pk"], ()):
             channel = rules.channels.get(channel_id)
             if channel is None:
                 continue
-            for locale in channel.locales:
-                missing, required = _missing_for(
-                    product, model, values, asset_roles, channel, locale, rules
-                )
+            requirement = rules.requirement(product["family_id"], channel_id)
+            required = requirement.size
+            for locale in channel[1]:
+                missing = _missing_for(product, model, present, asset_roles, requirement, locale)
                 ratio = 100 if required == 0 else (100 * (required - len(missing))) // required
-                rows.append(
-                    Completeness(
-                        product_id=product.pk,
-                        channel_id=channel_id,
-                        locale=locale,
-                        ratio=ratio,
-                        required_count=required,
-                        missing=missing,
-                    )
-                )
-    with transaction.atomic():
-        Completeness.objects.filter(product_id__in=ids).delete()
-        Completeness.objects.bulk_create(rows, batch_size=1000)
+                computed[(product["pk"], channel_id, locale)] = (ratio, required, missing)
+    _store(ids, computed)
 
 
-def _missing_for(product, model, values, asset_roles, channel, locale, rules):
-    requirement = rules.requirements.get((product.family_id, channel.pk), {})
-    attribute_ids = list(
-        dict.fromkeys(
-            list(requirement.get("attributes", ())) + rules.required_everywhere[product.family_id]
-        )
-    )
+def _missing_for(product, model, present, asset_roles, requirement: _Requirement, locale):
     missing = []
-    required = 0
-    for field in requirement.get("fields", ()):
-        required += 1
-        text = getattr(product, f"{field}_{locale}", None)
+    for field in requirement.fields:
+        column = f"{field}_{locale}"
+        text = product.get(column)
         if not text and model is not None and field in INHERITED_TEXT_FIELDS:
-            text = getattr(model, f"{field}_{locale}", None)
+            text = model.get(column)
         if not (text or "").strip():
             missing.append({"type": "field", "code": field})
-    for attribute_id in attribute_ids:
-        attribute = rules.attributes[attribute_id]
-        required += 1
-        wanted_locale = locale if attribute.is_localizable else None
-        wanted_channel = channel.code if attribute.is_scopable else None
-        if not any(
-            e.get("locale") == wanted_locale
-            and e.get("channel") == wanted_channel
-            and e.get("data") not in (None, "", [])
-            for e in values.get(attribute.code, ())
-        ):
-            missing.append({"type": "attribute", "code": attribute.code})
-    for role in requirement.get("roles", ()):
-        required += 1
+    for code, localizable, channel_code in requirement.attributes:
+        if (code, locale if localizable else None, channel_code) not in present:
+            missing.append({"type": "attribute", "code": code})
+    for role in requirement.roles:
         if (role, "") not in asset_roles and (role, locale) not in asset_roles:
             missing.append({"type": "asset", "code": role})
-    return missing, required
+    return missing
+
+
+def _store(ids: list[int], computed: dict) -> None:
+    """Write only what changed: replace changed rows, add new ones, drop stale ones."""
+    stale = []
+    decoded: dict[str, list] = {}  # a catalog has few distinct "missing" lists: parse each once
+    for pk, product_id, channel_id, locale, ratio, required, text in (
+        Completeness.objects.filter(product_id__in=ids)
+        .order_by()
+        .annotate(missing_text=Cast("missing", TextField()))
+        .values_list(
+            "pk", "product_id", "channel_id", "locale", "ratio", "required_count", "missing_text"
+        )
+    ):
+        missing = decoded.get(text)
+        if missing is None:
+            missing = decoded[text] = json.loads(text) if text else []
+        key = (product_id, channel_id, locale)
+        if computed.get(key) == (ratio, required, missing):
+            del computed[key]  # unchanged: keep the stored row
+        else:
+            stale.append(pk)
+    if not stale and not computed:
+        return
+    with transaction.atomic():
+        for start in range(0, len(stale), DELETE_BATCH):
+            Completeness.objects.filter(pk__in=stale[start : start + DELETE_BATCH]).delete()
+        _insert(computed)
+
+
+def _insert(computed: dict) -> None:
+    """Plain executemany: ORM bulk_create spends most of a full recompute compiling SQL.
+
+    No model signals are lost: bulk_create sends none either.
+    """
+    if not computed:
+        return
+    meta = Completeness._meta
+    quote = connection.ops.quote_name
+    names = ("product", "channel", "locale", "ratio", "required_count", "missing")
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    missing_field = meta.get_field("missing")
+    adapted: dict[tuple, object] = {}  # most rows share a handful of "missing" lists
+
+    def prepare(missing):
+        key = tuple((item["type"], item["code"]) for item in missing)
+        if key not in adapted:
+            adapted[key] = missing_field.get_db_prep_save(missing, connection)
+        return adapted[key]
+
+    rows = [
+        (product_id, channel_id, locale, ratio, required, prepare(missing))
+        for (product_id, channel_id, locale), (ratio, required, missing) in computed.items()
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
