@@ -20,6 +20,7 @@ BARCODE_FOLDER = "publishing/barcodes"
 # Quiet zones of the symbologies in modules (GS1 General Specifications 5.2.3.4).
 _QUIET = {"ean13": (11, 7), "upca": (9, 9), "ean8": (7, 7)}
 _BAR_HEIGHT = 60  # modules; about 20 mm at the nominal 0.33 mm module
+_QR_MASK = 4
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,15 @@ def qr_code_url(data: str) -> str:
     digest = hashlib.sha256(data.encode()).hexdigest()[:32]
     name = f"{QR_FOLDER}/{digest[:2]}/{digest}.png"
     if not default_storage.exists(name):
-        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
+        # A fixed mask skips scoring all eight masks (most of qrcode's time); any mask decodes.
+        code = qrcode.QRCode(
+            error_correction=ERROR_CORRECT_M, box_size=8, border=4, mask_pattern=_QR_MASK
+        )
         code.add_data(data)
         code.make(fit=True)
         image = code.make_image().get_image().convert("1")
         buffer = io.BytesIO()
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG")
         default_storage.save(name, ContentFile(buffer.getvalue()))
     return default_storage.url(name)
 

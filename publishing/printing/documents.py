@@ -12,6 +12,7 @@ from pathlib import Path
 from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -212,6 +213,31 @@ def _sections(items: list[dict]) -> list[dict]:
     return sorted(sections.values(), key=lambda s: s["order"])
 
 
+_BATCH = 200
+
+
+def _print_item(publication: Publication, view: ProductView, log: list[str]) -> dict:
+    """What one product's block, sheet or label needs besides its view: codes and lists."""
+    kind, locale = publication.kind, publication.locale
+    if kind == PublicationKind.INSTRUCTION_SHEET:
+        url, target = _instructions_link(publication, view)
+        item = {"product": view, "qr": qr_code_url(url), "url": url, "target": target}
+        item["images"] = [i for i in view.images if i.role in ("main", "gallery", "drawing")]
+        return item
+    needs_barcode = kind in (PublicationKind.TECHNICAL_SHEET, PublicationKind.LABELS)
+    item = _item(publication, view, barcode=needs_barcode)
+    if needs_barcode and view.gtin and item["barcode"] is None:
+        log.append(
+            _("%(sku)s: GTIN %(gtin)s has no retail barcode") % {"sku": view.sku, "gtin": view.gtin}
+        )
+    if kind == PublicationKind.TECHNICAL_SHEET:
+        item["documents"] = [
+            {"title": d.title, "size": _document_size(d.size, locale)} for d in view.documents
+        ]
+        item["drawings"] = [i for i in view.images if i.role == "drawing"]
+    return item
+
+
 def print_context(
     publication: Publication, source: PrintSource, *, progress: Progress | None = None
 ) -> dict:
@@ -225,29 +251,15 @@ def print_context(
             % {"code": publication.label_format, "known": ", ".join(LABEL_FORMATS)}
         )
     items = []
-    total = max(1, len(source.views))
-    for index, view in enumerate(source.views):
-        if kind == PublicationKind.INSTRUCTION_SHEET:
-            url, target = _instructions_link(publication, view)
-            item = {"product": view, "qr": qr_code_url(url), "url": url, "target": target}
-        else:
-            needs_barcode = kind in (PublicationKind.TECHNICAL_SHEET, PublicationKind.LABELS)
-            item = _item(publication, view, barcode=needs_barcode)
-            if needs_barcode and view.gtin and item["barcode"] is None:
-                log.append(_("%(sku)s: GTIN %(gtin)s has no retail barcode") % {
-                    "sku": view.sku, "gtin": view.gtin})  # fmt: skip
-        if kind == PublicationKind.TECHNICAL_SHEET:
-            item["documents"] = [
-                {"title": d.title, "size": _document_size(d.size, locale)} for d in view.documents
-            ]
-            item["drawings"] = [i for i in view.images if i.role == "drawing"]
-        if kind == PublicationKind.INSTRUCTION_SHEET:
-            item["images"] = [i for i in view.images if i.role in ("main", "gallery", "drawing")]
-        items.append(item)
-        if progress and (index % 25 == 0 or index == total - 1):
-            progress(
-                40 + 15 * (index + 1) // total, _("Codes for %(n)s products") % {"n": index + 1}
-            )
+    total = len(source.views)
+    # Short links and codes are made in batches: one transaction per batch, not per link.
+    for start in range(0, total, _BATCH):
+        with transaction.atomic():
+            for view in source.views[start : start + _BATCH]:
+                items.append(_print_item(publication, view, log))
+        if progress:
+            done = min(total, start + _BATCH)
+            progress(40 + 15 * done // total, _("Codes for %(n)s products") % {"n": done})
     campaign_log: list[str] = []
     context = {
         "publication": publication,

@@ -44,14 +44,15 @@ def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
 
-def resolve_print_url(url: str) -> Path:
+def resolve_print_url(url: str, *, roots: list[Path] | None = None) -> Path:
     """The local file behind a print URL, or FetchRefused."""
+    roots = roots if roots is not None else _allowed_roots()
     parts = urlsplit(url)
     if parts.scheme == "file":
         # Only accepted when it points inside an allowed folder (e.g. a font WeasyPrint
         # resolved itself); never elsewhere on disk.
         path = Path(unquote(parts.path)).resolve()
-        if path.is_file() and _inside(path, _allowed_roots()):
+        if path.is_file() and _inside(path, roots):
             return path
         raise FetchRefused(f"Refused file outside static and media folders: {url}")
     if parts.scheme != "https" or parts.netloc != _HOST:
@@ -72,7 +73,7 @@ def resolve_print_url(url: str) -> Path:
     except SuspiciousFileOperation as exc:
         raise FetchRefused(f"Refused path traversal: {url}") from exc
     candidate = candidate.resolve()
-    if not _inside(candidate, _allowed_roots()):
+    if not _inside(candidate, roots):
         raise FetchRefused(f"Refused path outside static and media: {url}")
     if not candidate.is_file():
         raise FetchRefused(f"Not found: {url}")
@@ -85,10 +86,11 @@ class ProjectFilesFetcher(URLFetcher):
     def __init__(self) -> None:
         super().__init__(timeout=1, allowed_protocols=("https", "file"), allow_redirects=False)
         self.refused: list[str] = []
+        self._roots = _allowed_roots()  # resolved once per document, not per image
 
     def fetch(self, url, headers=None):
         try:
-            path = resolve_print_url(url)
+            path = resolve_print_url(url, roots=self._roots)
         except FetchRefused as exc:
             self.refused.append(str(exc))
             raise
