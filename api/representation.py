@@ -152,15 +152,14 @@ def price_to_dict(price: Price) -> dict:
 
 def products_queryset(queryset, scope: Scope):
     """Prefetch everything a page needs: a constant number of queries per page."""
-    channel = scope.channel
     audiences_prefetch = Prefetch("audiences", queryset=Audience.objects.only("pk"))
     return queryset.select_related("family", "model").prefetch_related(
         Prefetch("categories", queryset=Category.objects.only("pk")),
+        # Filtered by channel in Python: a product has few prices, and filtering in SQL
+        # makes SQLite scan the channel's index instead of the product's (40 ms at 100k).
         Prefetch(
             "prices",
-            queryset=Price.objects.filter(channel=channel)
-            .select_related("audience")
-            .order_by("currency", "audience_id"),
+            queryset=Price.objects.select_related("audience").order_by("currency", "audience_id"),
         ),
         Prefetch("assets", queryset=Asset.objects.prefetch_related(audiences_prefetch)),
         Prefetch("model__assets", queryset=Asset.objects.prefetch_related(audiences_prefetch)),
@@ -174,7 +173,7 @@ def product_to_dict(product: Product, scope: Scope) -> dict:
     prices = [
         price_to_dict(p)
         for p in product.prices.all()
-        if p.audience_id is None or p.audience_id in allowed
+        if p.channel_id == scope.channel.pk and (p.audience_id is None or p.audience_id in allowed)
     ]
     assets = list(product.assets.all()) + (list(model.assets.all()) if model else [])
     assets.sort(key=lambda a: (a.position, a.pk))
