@@ -1,5 +1,6 @@
 """Scans, discount codes and redemptions: the one write path for views, API and admin."""
 
+import datetime
 import re
 import secrets
 from dataclasses import dataclass
@@ -63,21 +64,74 @@ def short_link_resolve(*, code: str) -> Resolved:
     return Resolved(link, "ok")
 
 
-def link_language(link: ShortLink) -> str:
-    return link.locale if link.locale in language_codes() else default_language()
+@dataclass(frozen=True)
+class ScanTarget:
+    """Just what a scan needs to know about its link: one narrow query, no model loading."""
+
+    pk: int
+    code: str
+    locale: str
+    product_id: int | None
+    campaign_id: int | None
+    publication_id: int | None
+    channel_id: int | None
+    expires_at: datetime.datetime | None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def language(self) -> str:
+        return self.locale if self.locale in language_codes() else default_language()
 
 
-def scan_record(*, link: ShortLink, user_agent: str) -> ScanEvent:
+def scan_target(*, code: str) -> ScanTarget | None:
+    if not SHORT_CODE_RE.match(code or ""):
+        return None
+    row = (
+        ShortLink.objects.filter(code=code)
+        .values_list(
+            "pk",
+            "code",
+            "locale",
+            "product_id",
+            "campaign_id",
+            "publication__campaign_id",
+            "publication_id",
+            "channel_id",
+            "publication__channel_id",
+            "expires_at",
+        )
+        .order_by()[:1]
+    )
+    if not row:
+        return None
+    pk, code, locale, product, campaign, piece_campaign, piece, channel, piece_channel, ends = row[
+        0
+    ]
+    return ScanTarget(
+        pk=pk,
+        code=code,
+        locale=locale,
+        product_id=product,
+        campaign_id=campaign or piece_campaign,
+        publication_id=piece,
+        channel_id=channel or piece_channel,
+        expires_at=ends,
+    )
+
+
+def scan_record(*, target: ScanTarget, user_agent: str) -> ScanEvent:
     """One row per scan: the code, where it was printed, language, device class and time."""
-    campaign_id = link.campaign_id or (link.publication.campaign_id if link.publication else None)
     return ScanEvent.objects.create(
-        code=link.code,
-        short_link=link,
-        campaign_id=campaign_id,
-        publication_id=link.publication_id,
-        channel_id=link.channel_id or (link.publication.channel_id if link.publication else None),
-        product_id=link.product_id,
-        language=link_language(link),
+        code=target.code,
+        short_link_id=target.pk,
+        campaign_id=target.campaign_id,
+        publication_id=target.publication_id,
+        channel_id=target.channel_id,
+        product_id=target.product_id,
+        language=target.language,
         device=device_type(user_agent),
     )
 

@@ -13,9 +13,9 @@ from catalog.languages import default_language, language_codes
 from engagement import landing as landing_service
 from engagement.services import (
     device_type,
-    link_language,
     scan_from_token,
     scan_record,
+    scan_target,
     scan_token,
     short_link_resolve,
 )
@@ -52,20 +52,18 @@ def link_problem(request: HttpRequest, *, status: int, locale: str, theme=None) 
 def scan(request: HttpRequest, code: str) -> HttpResponse:
     """Only this site's own pages can be targets: the URL is reversed from the stored link,
     and nothing from the request (``next=``, Referer, Host) is used to build it."""
-    resolved = short_link_resolve(code=code.removesuffix("/"))
-    if resolved.status == "unknown":
+    target = scan_target(code=code.removesuffix("/"))
+    if target is None:
         return link_problem(request, status=404, locale=_best_language(request))
-    link = resolved.link
-    locale = link_language(link)
-    if resolved.status == "expired":
-        return link_problem(request, status=410, locale=locale)
+    if target.is_expired:
+        return link_problem(request, status=410, locale=target.language)
     query = ""
     if request.method == "GET":  # HEAD (link previews, checkers) is not a scan
-        event = scan_record(link=link, user_agent=request.headers.get("User-Agent", ""))
+        event = scan_record(target=target, user_agent=request.headers.get("User-Agent", ""))
         query = "?" + urlencode({"s": scan_token(event)})
-    with translation.override(locale):
-        target = reverse("engagement:landing", kwargs={"code": link.code})
-    return _no_store(HttpResponseRedirect(target + query))
+    with translation.override(target.language):
+        location = reverse("engagement:landing", kwargs={"code": target.code})
+    return _no_store(HttpResponseRedirect(location + query))
 
 
 @require_safe

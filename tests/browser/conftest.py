@@ -56,3 +56,9 @@ def shots(request):
     folder = os.path.join("test-results", request.node.name.replace("/", "_"))
     os.makedirs(folder, exist_ok=True)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _web_version_read_every_time(settings):
+    """Tests see every edit at once (production may reuse the version for a second)."""
+    settings.PIM_WEB_VERSION_TTL = 0

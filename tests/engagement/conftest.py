@@ -60,3 +60,9 @@ def brochure(publish, web, print_channel):  # noqa: F811
 def shop_token(web):
     _client, token = api_client_create(name="Web shop", channel=web)
     return token
+
+
+@pytest.fixture(autouse=True)
+def _web_version_read_every_time(settings):
+    """Tests see every edit at once (production may reuse the version for a second)."""
+    settings.PIM_WEB_VERSION_TTL = 0

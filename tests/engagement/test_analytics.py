@@ -5,16 +5,16 @@ import io
 
 from engagement.models import ScanEvent
 from engagement.selectors import campaign_analytics
-from engagement.services import discount_code_redeem, scan_record
+from engagement.services import discount_code_redeem, scan_record, scan_target
 from tests.factories import make_user
 
 PHONE = "Mozilla/5.0 (iPhone) Mobile"
 
 
 def _journeys(brochure):
-    link = brochure["link"]
-    scans = [scan_record(link=link, user_agent=PHONE) for _ in range(3)]
-    scan_record(link=link, user_agent="Googlebot")
+    target = scan_target(code=brochure["link"].code)
+    scans = [scan_record(target=target, user_agent=PHONE) for _ in range(3)]
+    scan_record(target=target, user_agent="Googlebot")
     from engagement.services import discount_code_issue
 
     codes = [
