@@ -47,7 +47,8 @@ def product_prices_set(*, product: Product, prices, user=None, replace: bool = F
         raise PermissionDenied(_("You may not edit prices."))
     existing = {
         (p.channel_id, p.currency, p.audience_id): p
-        for p in Price.objects.select_for_update().filter(product=product)
+        # Model ordering joins the nullable audience; PostgreSQL refuses FOR UPDATE on it.
+        for p in Price.objects.select_for_update().filter(product=product).order_by("pk")
     }
     seen, changed = set(), False
     for item in prices:
