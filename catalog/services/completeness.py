@@ -33,7 +33,7 @@ from catalog.services.values import values_merge
 CHUNK_SIZE = 2000
 # Rows deleted per statement: stays below every backend's bound-parameter limit.
 DELETE_BATCH = 900
-INSERT_BATCH = 5000
+INSERT_BATCH = 2000
 _EMPTY = (None, "", [])
 
 
@@ -295,7 +295,7 @@ def _store(ids: list[int], computed: dict) -> None:
 
 
 def _insert(computed: dict) -> None:
-    """Plain executemany: ORM bulk_create spends most of a full recompute compiling SQL.
+    """Multi-row INSERTs: ORM bulk_create spends most of a full recompute compiling SQL.
 
     No model signals are lost: bulk_create sends none either.
     """
@@ -305,8 +305,19 @@ def _insert(computed: dict) -> None:
     quote = connection.ops.quote_name
     names = ("product", "channel", "locale", "ratio", "required_count", "missing")
     columns = ", ".join(quote(meta.get_field(name).column) for name in names)
-    placeholders = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
+    prefix = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+    if connection.vendor == "postgresql":
+        # psycopg 3 parses a large multi-row INSERT slowly; COPY streams the rows instead.
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for (product_id, channel_id, locale), (ratio, required, missing) in computed.items():
+                copy.write_row(
+                    (product_id, channel_id, locale, ratio, required, json.dumps(missing))
+                )
+        return
     missing_field = meta.get_field("missing")
     adapted: dict[tuple, object] = {}  # most rows share a handful of "missing" lists
 
@@ -320,6 +331,12 @@ def _insert(computed: dict) -> None:
         (product_id, channel_id, locale, ratio, required, prepare(missing))
         for (product_id, channel_id, locale), (ratio, required, missing) in computed.items()
     ]
+    fields = [meta.get_field(name) for name in names]
+    batch = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            cursor.execute(
+                prefix + ", ".join([row_sql] * len(part)),
+                [value for row in part for value in row],
+            )
