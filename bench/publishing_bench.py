@@ -159,8 +159,9 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         channel = build(args.products, args.labels)
+        built = time.perf_counter() - started
         print(f"data: {args.products} products with 600x600 JPEGs, {args.labels} for labels, "
-              f"built in {time.perf_counter() - started:.0f} s; peak RSS {peak_mb():.0f} MB")  # fmt: skip
+              f"built in {built:.0f} s; peak RSS {peak_mb():.0f} MB")  # fmt: skip
         skus = list(Product.objects.order_by("sku").values_list("sku", flat=True))
         run(f"catalog ({args.products} products, {args.locale}, A4)", kind="catalog",
             channel=channel, locale=args.locale, skus=skus[: args.products])  # fmt: skip

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -170,11 +171,11 @@ class PublicationAdmin(admin.ModelAdmin):
             obj.get_status_display(),
             obj.progress,
             reverse("admin:publishing_publication_download", args=[obj.pk]),
-            "" if obj.status == PublicationStatus.DONE else format_html(" hidden"),
+            "" if obj.status == PublicationStatus.DONE else mark_safe(" hidden"),
             _("Download PDF"),
             reverse("admin:publishing_publication_preview", args=[obj.pk]),
             _("Preview (HTML)"),
-            "" if obj.error else format_html(" hidden"),
+            "" if obj.error else mark_safe(" hidden"),
             obj.error,
             obj.log,
         )
