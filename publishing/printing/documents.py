@@ -28,7 +28,7 @@ from publishing.printing.labels import DEFAULT_LABEL_FORMAT, LABEL_FORMATS
 from publishing.selection import Selection, select_products
 
 # Raise when templates or styles change, so that unchanged content is rendered again once.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 IMAGE_SPEC = "web"
 _COUNTER_STYLES = {"arabext": "persian", "arab": "arabic-indic"}
 _DEFAULT_THEME = {"primary": "#1a5fb4", "accent": "#e66100", "logo": ""}
