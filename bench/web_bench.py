@@ -126,7 +126,8 @@ def run_wrk(url: str, *, duration: int, connections: int, threads: int = 2) -> d
     for percentile in ("50", "90", "99"):
         match = re.search(rf"\s{percentile}%\s+([\d.]+)(us|ms|s)", output)
         value, unit = float(match.group(1)), match.group(2)
-        result[f"p{percentile}"] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+        result[f"p{percentile}"] = value * scale
     return result
 
 
