@@ -30,7 +30,7 @@ from catalog.models import (
     Price,
     Product,
 )
-from catalog.services.assets import asset_rendition
+from catalog.services.assets import rendition_url
 from catalog.services.values import sanitize_rich_text, value_lookup, values_merge
 from publishing.formatting import format_date, format_number, format_price, text_direction
 from publishing.selection import Selection
@@ -189,12 +189,12 @@ def build_product_views(
         .select_related("model")
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.order_by("position", "code")),
-            Prefetch("assets", queryset=Asset.objects.prefetch_related("audiences")),
+            "assets",
             Prefetch(
                 "prices",
                 queryset=Price.objects.filter(channel=channel, currency=channel.currency),
             ),
-            Prefetch("model__assets", queryset=Asset.objects.prefetch_related("audiences")),
+            "model__assets",
         )
     }
     family_ids = {p.family_id for p in products.values()}
@@ -205,9 +205,19 @@ def build_product_views(
         .prefetch_related("attribute__options", "attribute__audiences")
         .order_by("position", "id")
     ):
-        family_attributes[link.family_id].append(link.attribute)
+        attribute = link.attribute
+        # Audience rules are decided once per attribute, not once per product.
+        if _visible({a.pk for a in attribute.audiences.all()}, allowed):
+            family_attributes[link.family_id].append(attribute)
+    asset_ids = [a.pk for p in products.values() for a in _assets_of(p)]
+    asset_audiences = defaultdict(set)
+    for asset_id, audience_id in Asset.audiences.through.objects.filter(
+        asset_id__in=asset_ids
+    ).values_list("asset_id", "audience_id"):
+        asset_audiences[asset_id].add(audience_id)
     variants = _variants_by_model(products.values())
     category_paths = _category_paths()
+    memo = _Memo()
     views = []
     for pk in ids:
         product = products[pk]
@@ -220,6 +230,8 @@ def build_product_views(
                     is_fallback=pk in selection.fallback_ids,
                     channel_code=channel.code,
                     allowed=allowed,
+                    asset_audiences=asset_audiences,
+                    memo=memo,
                     attributes=family_attributes[product.family_id],
                     variants=variants,
                     category_paths=category_paths,
@@ -230,18 +242,44 @@ def build_product_views(
     return views
 
 
+class _Memo:
+    """Per-build caches: the same value, option or rendition is formatted once."""
+
+    def __init__(self):
+        self.displays: dict = {}
+        self.labels: dict = {}
+
+    def display(self, attribute, data, locale: str) -> str:
+        key = (attribute.pk, locale, repr(data))
+        text = self.displays.get(key)
+        if text is None:
+            text = self.displays[key] = display_value(attribute, data, locale)
+        return text
+
+    def label(self, attribute, locale: str) -> str:
+        key = (attribute.pk, locale)
+        text = self.labels.get(key)
+        if text is None:
+            text = self.labels[key] = getattr(attribute, f"label_{locale}", None) or attribute.code
+        return text
+
+
+def _assets_of(product) -> list:
+    model = product.model
+    return list(product.assets.all()) + (list(model.assets.all()) if model else [])
+
+
 def _product_view(
-    product, *, locale, is_fallback, channel_code, allowed, attributes, variants,
-    category_paths, image_specs, audience,
+    product, *, locale, is_fallback, channel_code, allowed, asset_audiences, memo, attributes,
+    variants, category_paths, image_specs, audience,
 ) -> ProductView:  # fmt: skip
     model = product.model
     values = values_merge(model.values, product.values) if model else product.values
-    assets = list(product.assets.all()) + (list(model.assets.all()) if model else [])
     assets = [
         a
-        for a in sorted(assets, key=lambda a: (a.position, a.pk))
+        for a in sorted(_assets_of(product), key=lambda a: (a.position, a.pk))
         if (not a.language or a.language == locale)
-        and _visible({x.pk for x in a.audiences.all()}, allowed)
+        and _visible(asset_audiences.get(a.pk, set()), allowed)
     ]
     images, documents, links = [], [], []
     for asset in assets:
@@ -257,8 +295,7 @@ def _product_view(
                     width=asset.width,
                     height=asset.height,
                     renditions={
-                        spec: default_storage.url(asset_rendition(asset=asset, spec=spec))
-                        for spec in image_specs
+                        spec: rendition_url(asset=asset, spec=spec) for spec in image_specs
                     },
                 )
             )
@@ -295,8 +332,7 @@ def _product_view(
         attributes=tuple(
             view
             for attribute in attributes
-            if _visible({a.pk for a in attribute.audiences.all()}, allowed)
-            and (view := _attribute_view(attribute, values, locale, channel_code)) is not None
+            if (view := _attribute_view(attribute, values, locale, channel_code, memo)) is not None
         ),
         images=tuple(images),
         documents=tuple(documents),
@@ -315,7 +351,7 @@ def _product_view(
     )
 
 
-def _attribute_view(attribute: Attribute, values, locale: str, channel_code: str):
+def _attribute_view(attribute: Attribute, values, locale: str, channel_code: str, memo: _Memo):
     if attribute.type == AttributeType.MEDIA:
         return None
     data = value_lookup(
@@ -328,8 +364,8 @@ def _attribute_view(attribute: Attribute, values, locale: str, channel_code: str
         return None
     return AttributeView(
         code=attribute.code,
-        label=getattr(attribute, f"label_{locale}", None) or attribute.code,
-        value=display_value(attribute, data, locale),
+        label=memo.label(attribute, locale),
+        value=memo.display(attribute, data, locale),
         type=attribute.type,
         unit=attribute.unit,
         is_technical=attribute.is_technical,

@@ -230,14 +230,35 @@ def rendition_path(content_hash: str, spec: str, fmt: str) -> str:
     return f"renditions/{content_hash[:2]}/{content_hash}-{spec}.{fmt}"
 
 
+# Rendition paths are content-addressed, so once found they never change: remember them per
+# process instead of asking the storage (a network round trip on S3) on every page and feed.
+_KNOWN_RENDITIONS: dict[tuple[str, str, str], str] = {}
+
+
+def _rendition_key(content_hash: str, spec: str) -> tuple[str, str, str]:
+    # The storage location is part of the key: tests and tools may switch MEDIA_ROOT.
+    return (str(getattr(default_storage, "location", "")), content_hash, spec)
+
+
+def rendition_url(*, asset: Asset, spec: str) -> str:
+    """Public URL of an image rendition (made on first use)."""
+    path = asset_rendition(asset=asset, spec=spec)
+    return default_storage.url(path) if path else ""
+
+
 def asset_rendition(*, asset: Asset, spec: str) -> str | None:
     """Storage path of a resized copy, made once per (content, spec) and then reused."""
     if asset.kind != AssetKind.IMAGE or not asset.content_hash:
         return None
     rendition = RENDITIONS[spec]
+    key = _rendition_key(asset.content_hash, spec)
+    known = _KNOWN_RENDITIONS.get(key)
+    if known is not None:
+        return known
     for fmt in ("jpg", "png"):
         path = rendition_path(asset.content_hash, spec, fmt)
         if default_storage.exists(path):
+            _KNOWN_RENDITIONS[key] = path
             return path
     with default_storage.open(asset.file.name, "rb") as source, Image.open(source) as image:
         image = ImageOps.exif_transpose(image)
@@ -255,6 +276,7 @@ def asset_rendition(*, asset: Asset, spec: str) -> str | None:
     path = rendition_path(asset.content_hash, spec, fmt)
     if not default_storage.exists(path):
         default_storage.save(path, ContentFile(buffer.getvalue()))
+    _KNOWN_RENDITIONS[key] = path
     return path
 
 
