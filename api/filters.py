@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, ProductModel
 
@@ -7,7 +8,7 @@ class ProductFilter(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        help_text="Only products changed at or after this ISO 8601 time (delta sync).",
+        help_text=_("Only products changed at or after this ISO 8601 time (delta sync)."),
     )
     family = django_filters.CharFilter(field_name="family__code")
     category = django_filters.CharFilter(field_name="categories__code", distinct=True)

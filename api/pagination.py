@@ -123,14 +123,15 @@ class KeysetPagination(BasePagination):
                 "name": "limit",
                 "in": "query",
                 "required": False,
-                "description": f"Page size, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
+                "description": _("Page size, 1 to %(maximum)s (default %(default)s).")
+                % {"maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
             {
                 "name": "cursor",
                 "in": "query",
                 "required": False,
-                "description": "The cursor from the previous page's `next` link.",
+                "description": _("The cursor from the previous page's `next` link."),
                 "schema": {"type": "string"},
             },
         ]

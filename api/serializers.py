@@ -4,6 +4,7 @@ Responses are built by api.representation; these serializers describe them for t
 and the contract test checks that real responses match.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -54,7 +55,7 @@ class ErrorSerializer(serializers.Serializer):
 
 class PriceSerializer(serializers.Serializer):
     currency = serializers.CharField()
-    amount = serializers.CharField(help_text="Decimal as text, e.g. 1234.50.")
+    amount = serializers.CharField(help_text=_("Decimal as text, e.g. 1234.50."))
     sale_amount = serializers.CharField(allow_null=True)
     audience = serializers.CharField(allow_null=True)
 
@@ -77,7 +78,7 @@ class ProductSerializer(serializers.Serializer):
     sku = serializers.CharField()
     gtin = serializers.CharField(allow_null=True)
     family = serializers.CharField()
-    parent = serializers.CharField(allow_null=True, help_text="Product model code of a variant.")
+    parent = serializers.CharField(allow_null=True, help_text=_("Product model code of a variant."))
     brand = serializers.CharField(allow_blank=True)
     status = serializers.CharField()
     categories = serializers.ListField(child=serializers.CharField())
@@ -141,7 +142,7 @@ class FamilySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = LocalizedField()
     attributes = serializers.ListField(child=serializers.CharField())
-    requirements = RequirementSerializer(allow_null=True, help_text="For the client's channel.")
+    requirements = RequirementSerializer(allow_null=True, help_text=_("For the client's channel."))
 
 
 class ChannelSerializer(serializers.Serializer):
@@ -162,10 +163,10 @@ class AudienceSerializer(serializers.Serializer):
 
 
 class PriceWriteSerializer(serializers.Serializer):
-    channel = serializers.CharField(required=False, help_text="Default: the client's channel.")
-    currency = serializers.CharField(required=False, help_text="Default: the channel's.")
+    channel = serializers.CharField(required=False, help_text=_("Default: the client's channel."))
+    currency = serializers.CharField(required=False, help_text=_("Default: the channel's."))
     audience = serializers.CharField(required=False, allow_null=True)
-    amount = serializers.CharField(allow_null=True, help_text="null removes the price.")
+    amount = serializers.CharField(allow_null=True, help_text=_("null removes the price."))
     sale_amount = serializers.CharField(required=False, allow_null=True)
 
 
@@ -180,13 +181,16 @@ class ProductWriteSerializer(serializers.Serializer):
     status = serializers.CharField(required=False)
     categories = serializers.ListField(child=serializers.CharField(), required=False)
     channels = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Default: the client's channel."
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("Default: the client's channel."),
     )
     texts = TextsField(required=False)
     values = ValuesField(required=False)
     prices = PriceWriteSerializer(many=True, required=False)
     version = serializers.IntegerField(
-        required=False, help_text="The version you edited (or send If-Match); 409 if stale."
+        required=False,
+        help_text=_("The version you edited (or send If-Match); 409 if stale."),
     )
 
 
@@ -198,8 +202,8 @@ class CategoryWriteSerializer(serializers.Serializer):
 
 
 class AssetUploadSerializer(serializers.Serializer):
-    product = serializers.CharField(required=False, help_text="SKU of the owning product.")
-    product_model = serializers.CharField(required=False, help_text="Or a product model code.")
+    product = serializers.CharField(required=False, help_text=_("SKU of the owning product."))
+    product_model = serializers.CharField(required=False, help_text=_("Or a product model code."))
     role = serializers.CharField()
     language = serializers.CharField(required=False, allow_blank=True)
     position = serializers.IntegerField(required=False, min_value=0)

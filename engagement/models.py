@@ -92,7 +92,10 @@ class Offer(models.Model):
         related_name="offer",
     )
     discount_text = models.CharField(
-        _("discount"), max_length=200, help_text=_("e.g. 15 % off your next order")
+        _("discount"),
+        max_length=200,
+        # xgettext:no-python-format
+        help_text=_("e.g. 15 % off your next order"),
     )
     terms = models.TextField(_("terms"), blank=True)
     valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)

@@ -1,6 +1,7 @@
 """Streaming feeds of the client's channel: Merchant RSS, CSV, JSON Lines."""
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import views
@@ -20,7 +21,7 @@ class FeedView(ApiViewMixin, views.APIView):
             OpenApiParameter(
                 "locale",
                 str,
-                description="One of the channel's locales; default: the channel's first.",
+                description=_("One of the channel's locales; default: the channel's first."),
             )  # fmt: skip
         ],
         responses={200: OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},

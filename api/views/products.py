@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -34,8 +35,10 @@ from publishing.selection import publishable_products
 LOCALE_PARAM = OpenApiParameter(
     "locale",
     str,
-    description="Only these locales (comma-separated), e.g. fi; default: all of the channel's. "
-    "Products must be complete in each.",
+    description=gettext_lazy(
+        "Only these locales (comma-separated), e.g. fi; default: all of the channel's. "
+        "Products must be complete in each."
+    ),
 )
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 415, 422, 429), ErrorSerializer)
 
@@ -55,8 +58,10 @@ def _error(field, code, message, **where) -> dict:
     list=extend_schema(
         parameters=[LOCALE_PARAM],
         responses={200: ProductSerializer(many=True), **ERRORS},
-        description="Approved products complete for the client's channel, ordered by "
-        "update time. Follow `next` until it is null; use `updated_since` for delta syncs.",
+        description=gettext_lazy(
+            "Approved products complete for the client's channel, ordered by update time. "
+            "Follow `next` until it is null; use `updated_since` for delta syncs."
+        ),
     ),
     retrieve=extend_schema(parameters=[LOCALE_PARAM], responses={200: ProductSerializer, **ERRORS}),
     create=extend_schema(

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -295,7 +296,9 @@ class AudienceViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
     create=extend_schema(
         request={"multipart/form-data": AssetUploadSerializer},
         responses={201: AssetSerializer, **ERRORS},
-        description="Upload an image or PDF (field `file`) or register a link (`url`).",
+        description=gettext_lazy(
+            "Upload an image or PDF (field `file`) or register a link (`url`)."
+        ),
     ),
 )
 class AssetViewSet(
