@@ -19,10 +19,19 @@ def token_hash(token: str) -> str:
 
 @transaction.atomic
 def api_client_create(
-    *, name: str, channel, audience=None, user=None, throttle_rate: str = ""
+    *,
+    name: str,
+    channel,
+    audience=None,
+    user=None,
+    throttle_rate: str = "",
+    token: str | None = None,
 ) -> tuple[ApiClient, str]:
-    """Create a client and return it with its token; only the token's hash is stored."""
-    token = "pim_" + secrets.token_urlsafe(TOKEN_BYTES)
+    """Create a client and return it with its token; only the token's hash is stored.
+
+    ``token`` is for the demo's well-known tokens; real clients always get a random one.
+    """
+    token = token or "pim_" + secrets.token_urlsafe(TOKEN_BYTES)
     client = ApiClient(
         name=name,
         channel=channel,

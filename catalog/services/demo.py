@@ -61,6 +61,7 @@ class DemoSummary:
     totals: dict[str, int] = field(default_factory=dict)
     admin_username: str = "admin"
     password_from_env: bool = False
+    api_tokens: dict[str, str] = field(default_factory=dict)  # demo API client -> token
 
     def add(self, kind: str, count: int = 1) -> None:
         self.created[kind] = self.created.get(kind, 0) + count
@@ -113,9 +114,8 @@ def demo_load(*, products: int | None = None, password: str | None = None) -> De
     The password of new demo users is ``password``, else $PIM_DEMO_PASSWORD, else "demo".
     """
     summary = DemoSummary()
-    env_password = os.environ.get(PASSWORD_ENV)
-    summary.password_from_env = password is None and bool(env_password)
-    password = password or env_password or DEFAULT_PASSWORD
+    summary.password_from_env = password is None and bool(os.environ.get(PASSWORD_ENV))
+    password = demo_password(password)
     languages = [code for code in language_codes() if code in content.NAME_PATTERNS]
     with transaction.atomic():
         _users(password, summary)
@@ -150,6 +150,11 @@ def demo_load(*, products: int | None = None, password: str | None = None) -> De
         "approved": Product.objects.approved().count(),
     }
     return summary
+
+
+def demo_password(password: str | None = None) -> str:
+    """The demo users' password: ``password``, else $PIM_DEMO_PASSWORD, else "demo"."""
+    return password or os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
 
 
 # --- people, channels, structure --------------------------------------------------------------

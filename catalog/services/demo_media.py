@@ -274,3 +274,33 @@ def _wrap(text: str, width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def brand_logo(*, name: str, primary: str, accent: str) -> bytes:
+    """A 480×120 PNG wordmark: a glowing bulb mark beside the brand name.
+
+    On a white rounded plate, so it reads on the white web header and on a coloured band.
+    """
+    width, height = 480, 120
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    d = ImageDraw.Draw(image)
+    ink, light = _hex(primary), _hex(accent)
+    d.rounded_rectangle((0, 0, width - 1, height - 1), radius=24, fill=(255, 255, 255, 255))
+    d.ellipse((14, 14, 106, 106), fill=(*light, 255))
+    d.ellipse((34, 34, 86, 86), fill=(255, 236, 190, 255))
+    for angle in range(0, 360, 45):  # rays
+        rad = math.radians(angle)
+        inner, outer = 49, 56
+        d.line(
+            (60 + inner * math.cos(rad), 60 + inner * math.sin(rad),
+             60 + outer * math.cos(rad), 60 + outer * math.sin(rad)),
+            fill=(*ink, 255), width=4,
+        )  # fmt: skip
+    d.text((128, 60), name.upper(), fill=(*ink, 255), font=_font(64), anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

@@ -127,6 +127,21 @@ class TestDefaultDemo:
         assert sorted(translator.pim_profile.languages) == ["fa", "fi"]
         assert get_user_model().objects.get(username="admin").check_password("demo")
 
+    def test_the_spring_campaign_is_varied_and_open(self, demo_catalog):
+        """Eight approved products from at least five families; the offer is open today."""
+        from publishing.models import Campaign
+
+        campaign = Campaign.objects.get(code="spring")
+        products = campaign.products.all()
+        assert len(products) == 8
+        assert {p.status for p in products} == {ProductStatus.APPROVED}
+        assert len({p.family_id for p in products}) >= 5
+        assert campaign.offer.is_open()
+        for code in language_codes():
+            assert getattr(campaign, f"title_{code}") and getattr(campaign, f"message_{code}")
+            assert getattr(campaign.offer, f"discount_text_{code}")
+            assert getattr(campaign.offer, f"terms_{code}")
+
     def test_loading_the_demo_again_changes_nothing(self, demo_catalog):
         """A second run finds everything in place: no new rows, no new history, no new versions."""
         before = _snapshot()

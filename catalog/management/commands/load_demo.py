@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from catalog.services.demo import demo_load
+from engagement.demo import demo_load_all
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Lumora demo catalog: channels, audiences, categories, families, 65 products "
-        "in five languages with pictures, prices and demo users. Safe to run again."
+        "Load the Lumora demo: channels, audiences, categories, families, 65 products in five "
+        "languages with pictures, prices and demo users, a themed spring campaign with an "
+        "offer, and two demo API clients. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products=None, **options):
-        summary = demo_load(products=products)
+        summary = demo_load_all(products=products)
         if summary.created:
             created = ", ".join(f"{count} {kind}" for kind, count in summary.created.items())
             self.stdout.write(self.style.SUCCESS(f"Created {created}."))
@@ -33,3 +34,5 @@ class Command(BaseCommand):
                 "(also: editor, translator, publisher, viewer)."
             )
         )
+        for name, token in summary.api_tokens.items():
+            self.stdout.write(f"API token of “{name}”: {token}")
