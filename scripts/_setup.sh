@@ -1,6 +1,7 @@
 # Shared set-up for scripts/run and scripts/test: idempotent, safe to run on every start.
-# Creates .venv, installs the Python packages (only when pyproject.toml changed) and, when run
-# as root on Debian, the system packages the project needs.
+# Creates .venv, installs the Python packages (only when pyproject.toml changed), for tests the
+# JavaScript test packages (only when package-lock.json changed) and, when run as root on
+# Debian, the system packages the project needs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,6 +60,32 @@ install_python_packages() {
     fi
 }
 
+# JavaScript the tests use (axe-core for the accessibility checks), from package-lock.json;
+# reinstalled only when package.json or the lock file changed. Without npm those checks skip.
+install_node_packages() {
+    [ -f package.json ] || return 0
+    if ! command -v npm >/dev/null; then
+        echo "npm not found: the axe-core accessibility test will be skipped" >&2
+        return 0
+    fi
+    local stamp="node_modules/.pim-installed"
+    local digest
+    digest="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+        echo "Installing JavaScript test packages into node_modules"
+        local install=(install)
+        [ -f package-lock.json ] && install=(ci)
+        if npm "${install[@]}" --no-audit --no-fund --loglevel=error; then
+            echo "$digest" > "$stamp"
+        else
+            echo "npm ${install[*]} failed: the axe-core accessibility test will be skipped" >&2
+        fi
+    fi
+}
+
 install_debian_packages
 install_python_packages
+if [ "${PIM_SETUP_FOR_TESTS:-0}" = "1" ]; then
+    install_node_packages
+fi
 export PATH="$VENV/bin:$PATH"
