@@ -1,7 +1,7 @@
 """Keep stored completeness current when anything it depends on changes."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from catalog.models import (
     Asset,
@@ -13,6 +13,10 @@ from catalog.models import (
     ProductModel,
 )
 from catalog.services.completeness import completeness_recompute
+
+# Sent (sender=Product, product_ids=[...]) after products_create_many inserted products,
+# prices and relations in bulk, which sends no post_save or m2m_changed.
+products_bulk_created = Signal()
 
 
 def _raw(kwargs) -> bool:

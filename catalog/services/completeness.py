@@ -6,11 +6,18 @@ asset roles) plus attributes marked "required everywhere".
 
 Only rows whose result changed are rewritten: a recompute after an edit that did not change
 a score writes nothing, and a full recompute of an unchanged catalog is read-only.
+
+Bulk writers (the spreadsheet import) wrap their work in ``completeness_deferred()``: the
+services and signals inside it only note what to recompute, and one set-based recompute runs
+when the block ends.
 """
 
+import dataclasses
 import json
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -37,27 +44,94 @@ INSERT_BATCH = 2000
 _EMPTY = (None, "", [])
 
 
+@dataclass
+class _Pending:
+    """What a ``completeness_deferred()`` block has been asked to recompute."""
+
+    product_ids: set[int] = dataclasses.field(default_factory=set)
+    # (product_ids, family_ids, channel_ids) of calls that are not by product only
+    scopes: list[tuple] = dataclasses.field(default_factory=list)
+    everything: bool = False
+
+    def add(self, product_ids, family_ids, channel_ids) -> None:
+        if product_ids is None and family_ids is None and channel_ids is None:
+            self.everything = True
+        elif family_ids is None and channel_ids is None:
+            self.product_ids.update(product_ids)
+        else:
+            self.scopes.append((product_ids, family_ids, channel_ids))
+
+    def run(self) -> None:
+        rules = _Rules.load()
+        if self.everything:
+            _recompute(rules=rules)
+            return
+        ids = sorted(self.product_ids)
+        for start in range(0, len(ids), CHUNK_SIZE):
+            _recompute(product_ids=ids[start : start + CHUNK_SIZE], rules=rules)
+        for product_ids, family_ids, channel_ids in self.scopes:
+            _recompute(
+                product_ids=product_ids, family_ids=family_ids, channel_ids=channel_ids, rules=rules
+            )
+
+
+_state = threading.local()
+
+
+@contextmanager
+def completeness_deferred() -> Iterator[None]:
+    """Collect recomputes inside the block and run them once, set-based, when it ends.
+
+    Nested blocks join the outermost one. If the block raises, nothing is recomputed (the
+    caller's transaction is expected to roll the writes back). Per thread, so concurrent
+    requests are not affected. Code that reads completeness inside the block must ask for
+    it with ``completeness_recompute(..., immediate=True)``.
+    """
+    if getattr(_state, "pending", None) is not None:
+        yield
+        return
+    pending = _state.pending = _Pending()
+    try:
+        yield
+    finally:
+        _state.pending = None
+    pending.run()
+
+
 def completeness_recompute(
     *,
     product_ids: Iterable[int] | None = None,
     family_ids: Iterable[int] | None = None,
     channel_ids: Iterable[int] | None = None,
+    immediate: bool = False,
 ) -> int:
     """Recompute and store completeness; returns the number of products measured.
 
-    With no arguments every product is measured. Queries per chunk are constant.
+    With no arguments every product is measured. Queries per chunk are constant. Inside
+    ``completeness_deferred()`` the work is only noted (and 0 returned) unless
+    ``immediate``.
     """
+    product_ids = None if product_ids is None else list(product_ids)
+    family_ids = None if family_ids is None else list(family_ids)
+    channel_ids = None if channel_ids is None else list(channel_ids)
+    pending = getattr(_state, "pending", None)
+    if pending is not None and not immediate:
+        pending.add(product_ids, family_ids, channel_ids)
+        return 0
+    return _recompute(product_ids=product_ids, family_ids=family_ids, channel_ids=channel_ids)
+
+
+def _recompute(*, product_ids=None, family_ids=None, channel_ids=None, rules=None) -> int:
     queryset = Product.objects.order_by("pk")
     if product_ids is not None:
-        product_ids = list(product_ids)
         if not product_ids:
             return 0
         queryset = queryset.filter(pk__in=product_ids)
     if family_ids is not None:
-        queryset = queryset.filter(family_id__in=list(family_ids))
+        queryset = queryset.filter(family_id__in=family_ids)
     if channel_ids is not None:
-        queryset = queryset.filter(channels__in=list(channel_ids)).distinct()
-    rules = _Rules.load()
+        queryset = queryset.filter(channels__in=channel_ids).distinct()
+    rules = rules or _Rules.load()
     columns = ["pk", "family_id", "model_id", "values", *rules.text_columns]
     count = 0
     last_pk = 0

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from catalog.models import Price, Product
 
@@ -36,21 +37,9 @@ def price_amount_clean(raw, *, field: str = "amount") -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
-def product_prices_set(*, product: Product, prices, user=None, replace: bool = False) -> bool:
-    """Create, change or (amount None) remove prices; returns whether anything changed.
-
-    ``prices``: iterable of dicts with channel, currency, audience (or None), amount and
-    sale_amount. A change raises the product's version so API clients and delta syncs see it.
-    """
-    if user is not None and not user.has_perm("catalog.change_price"):
-        raise PermissionDenied(_("You may not edit prices."))
-    existing = {
-        (p.channel_id, p.currency, p.audience_id): p
-        # Model ordering joins the nullable audience; PostgreSQL refuses FOR UPDATE on it.
-        for p in Price.objects.select_for_update().filter(product=product).order_by("pk")
-    }
-    seen, changed = set(), False
+def _prices_cleaned(prices):
+    """(key, item, amount, sale amount) per price item, checked; amount None means remove."""
+    seen = set()
     for item in prices:
         channel, audience = item["channel"], item.get("audience")
         key = (channel.pk, item["currency"], audience.pk if audience else None)
@@ -64,17 +53,44 @@ def product_prices_set(*, product: Product, prices, user=None, replace: bool = F
         seen.add(key)
         amount = price_amount_clean(item.get("amount"))
         sale = price_amount_clean(item.get("sale_amount"), field="sale_amount")
+        if amount is None and sale is not None:
+            raise ValidationError({"amount": _("A sale price needs a regular price.")})
+        yield key, item, amount, sale
+
+
+def _check_price_rights(user) -> None:
+    if user is not None and not user.has_perm("catalog.change_price"):
+        raise PermissionDenied(_("You may not edit prices."))
+
+
+@transaction.atomic
+def product_prices_set(*, product: Product, prices, user=None, replace: bool = False) -> bool:
+    """Create, change or (amount None) remove prices; returns whether anything changed.
+
+    ``prices``: iterable of dicts with channel, currency, audience (or None), amount and
+    sale_amount. A change raises the product's version so API clients and delta syncs see it.
+    """
+    _check_price_rights(user)
+    existing = {
+        (p.channel_id, p.currency, p.audience_id): p
+        # Model ordering joins the nullable audience; PostgreSQL refuses FOR UPDATE on it.
+        for p in Price.objects.select_for_update().filter(product=product).order_by("pk")
+    }
+    seen, changed = set(), False
+    for key, item, amount, sale in _prices_cleaned(prices):
+        seen.add(key)
         price = existing.get(key)
         if amount is None:
-            if sale is not None:
-                raise ValidationError({"amount": _("A sale price needs a regular price.")})
             if price is not None:
                 price.delete()
                 changed = True
             continue
         if price is None:
             price = Price(
-                product=product, channel=channel, currency=item["currency"], audience=audience
+                product=product,
+                channel=item["channel"],
+                currency=item["currency"],
+                audience=item.get("audience"),
             )
         elif price.amount == amount and price.sale_amount == sale:
             continue
@@ -93,3 +109,34 @@ def product_prices_set(*, product: Product, prices, user=None, replace: bool = F
             product._history_user = user
         product.save(update_fields=["version", "updated_at"])
     return changed
+
+
+def prices_build(*, product: Product, prices, user=None) -> list[Price]:
+    """The unsaved prices of a product not saved yet, checked as product_prices_set checks
+    them (raises ValidationError or PermissionDenied); save them with prices_create."""
+    prices = list(prices)
+    if not prices:
+        return []
+    _check_price_rights(user)
+    built = []
+    for _key, item, amount, sale in _prices_cleaned(prices):
+        if amount is None:
+            continue
+        price = Price(
+            product=product,
+            channel=item["channel"],
+            currency=item["currency"],
+            audience=item.get("audience"),
+            amount=amount,
+            sale_amount=sale,
+        )
+        # The product has no row yet, and its new prices cannot collide (checked above).
+        price.full_clean(exclude=["product"], validate_constraints=False)
+        built.append(price)
+    return built
+
+
+def prices_create(*, prices: list[Price], user=None) -> None:
+    """Insert prices from prices_build (their products saved since), with history."""
+    if prices:
+        bulk_create_with_history(prices, Price, batch_size=500, default_user=user)

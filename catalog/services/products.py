@@ -1,11 +1,16 @@
 """Writing products: the one validation and save path used by the admin, the API and imports."""
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 from stdnum import ean
 
 from catalog.languages import language_codes
@@ -13,14 +18,19 @@ from catalog.models import AttributeType, Product, ProductModel
 from catalog.models.product import PRODUCT_TEXT_FIELDS, RICH_TEXT_FIELDS
 from catalog.services.completeness import completeness_recompute
 from catalog.services.permissions import user_editable_languages
+from catalog.services.prices import prices_build, prices_create
 from catalog.services.values import (
+    ValueSchema,
     sanitize_rich_text,
     value_lookup,
     value_schema_for_family,
     values_clean,
 )
+from catalog.signals import products_bulk_created
 
 CORE_FIELDS = ("sku", "gtin", "family_id", "model_id", "brand")
+# Values per IN (...) lookup: below every backend's bound-parameter limit.
+_IN_BATCH = 900
 
 
 class EditConflict(Exception):
@@ -71,14 +81,87 @@ def gtin_clean(raw: str | None) -> str | None:
     return digits
 
 
+class ProductKeysInUse:
+    """SKUs, GTINs and per-language slugs already taken, for validating many new products.
+
+    Loaded for a batch in a few queries instead of several per product and language. Each
+    product that passes validation claims its keys, so later products of the batch are
+    checked against it exactly as if it had been saved; products claimed as variants are
+    compared with their siblings the same way. The database constraints stay the last
+    line of defence against concurrent writers.
+    """
+
+    def __init__(self, products: Iterable[Product]):
+        products = list(products)
+        self.skus = _taken(Product, "sku", {(p.sku or "").strip() for p in products})
+        gtins = set()
+        for product in products:
+            with contextlib.suppress(ValidationError):  # reported when the product is validated
+                gtins.add(gtin_clean(product.gtin))
+        self.gtins = _taken(Product, "gtin", gtins - {None})
+        self.slugs: dict[str, set[str]] = {}
+        for code in language_codes():
+            candidates = set()
+            for product in products:
+                candidates.update(_slug_candidates(product, code))
+            self.slugs[code] = _taken(Product, f"slug_{code}", candidates)
+        self.variants: dict[int, list[Product]] = defaultdict(list)
+
+    def claim(self, product: Product) -> None:
+        self.skus.add(product.sku)
+        if product.gtin:
+            self.gtins.add(product.gtin)
+        for code in language_codes():
+            slug = getattr(product, f"slug_{code}")
+            if slug:
+                self.slugs[code].add(slug)
+        if product.model_id is not None:
+            self.variants[product.model_id].append(product)
+
+
+def _taken(model, column: str, candidates: set) -> set:
+    candidates = sorted(c for c in candidates if c)
+    taken = set()
+    for start in range(0, len(candidates), _IN_BATCH):
+        part = candidates[start : start + _IN_BATCH]
+        taken.update(
+            model.objects.filter(**{f"{column}__in": part})
+            .order_by()
+            .values_list(column, flat=True)
+        )
+    return taken
+
+
+def _slug_candidates(product: Product, code: str) -> list[str]:
+    """Every slug _fill_slugs may try for this product in this language."""
+    slug = getattr(product, f"slug_{code}") or ""
+    if slug:
+        return [slugify(slug, allow_unicode=True)]
+    base = slugify(getattr(product, f"name_{code}") or "", allow_unicode=True)[:200]
+    if not base:
+        return []
+    sku = slugify((product.sku or "").strip(), allow_unicode=True)
+    return [base, f"{base}-{sku}"[:255]]
+
+
 def product_validate(
-    *, product: Product, media_ids: Iterable[int] | None = None, check_unique: bool = True
+    *,
+    product: Product,
+    media_ids: Iterable[int] | None = None,
+    check_unique: bool = True,
+    keys: ProductKeysInUse | None = None,
+    schema: ValueSchema | None = None,
 ) -> None:
     """Normalize the product in place, or raise ValidationError keyed by field.
 
     Called by Product.clean(), so ModelForms (admin), serializers and importers share it.
     ``check_unique=False`` when the caller (Model.full_clean) checks uniqueness itself.
+    Batch callers creating many new products pass the ``keys`` in use (instead of a few
+    queries per product) and the family's value ``schema``; the rules and messages are the
+    same.
     """
+    if keys is not None and product.pk is not None:
+        raise ValueError("ProductKeysInUse only checks new products.")
     errors: dict[str, list] = {}
     try:
         product.gtin = gtin_clean(product.gtin)
@@ -91,7 +174,7 @@ def product_validate(
         for code in language_codes():
             name = f"{field}_{code}"
             setattr(product, name, sanitize_rich_text(getattr(product, name) or ""))
-    _fill_slugs(product, errors)
+    _fill_slugs(product, errors, keys)
     if product.family_id is None:
         errors.setdefault("family", []).append(
             ValidationError(_("A family is required."), code="required")
@@ -101,15 +184,21 @@ def product_validate(
             media_ids = list(product.assets.values_list("id", flat=True))
         try:
             product.values = values_clean(
-                schema=value_schema_for_family(product.family),
+                schema=schema or value_schema_for_family(product.family),
                 values=product.values,
                 media_ids=media_ids,
             )
         except ValidationError as exc:
             errors.setdefault("values", []).extend(exc.error_dict["values"])
         if product.model_id is not None and "values" not in errors:
-            _check_variant(product, errors)
-    if check_unique:
+            pending = keys.variants.get(product.model_id, ()) if keys is not None else ()
+            _check_variant(product, errors, pending)
+    if check_unique and keys is not None:
+        for name, taken in (("sku", keys.skus), ("gtin", keys.gtins)):
+            if getattr(product, name) and getattr(product, name) in taken:
+                error = product.unique_error_message(Product, (name,))
+                errors.setdefault(name, []).append(error)
+    elif check_unique:
         try:
             product.validate_unique()
         except ValidationError as exc:
@@ -119,20 +208,24 @@ def product_validate(
         raise ValidationError(errors)
 
 
-def _fill_slugs(product: Product, errors: dict) -> None:
+def _fill_slugs(product: Product, errors: dict, keys: ProductKeysInUse | None = None) -> None:
     """Blank slugs follow the name in each language; taken slugs are refused by name."""
+
+    def taken(code, slug):
+        return slug in keys.slugs[code] if keys is not None else _slug_taken(product, code, slug)
+
     for code in language_codes():
         field = f"slug_{code}"
         slug = getattr(product, field) or ""
         if not slug:
             name = getattr(product, f"name_{code}") or ""
             slug = slugify(name, allow_unicode=True)[:200]
-            if slug and _slug_taken(product, code, slug):
+            if slug and taken(code, slug):
                 slug = f"{slug}-{slugify(product.sku, allow_unicode=True)}"[:255]
         else:
             slug = slugify(slug, allow_unicode=True)
         setattr(product, field, slug or None)
-        if slug and _slug_taken(product, code, slug):
+        if slug and taken(code, slug):
             errors.setdefault(field, []).append(
                 ValidationError(
                     _("The %(language)s slug “%(slug)s” is already used by another product.")
@@ -146,7 +239,7 @@ def _slug_taken(product: Product, code: str, slug: str) -> bool:
     return Product.objects.filter(**{f"slug_{code}": slug}).exclude(pk=product.pk).exists()
 
 
-def _check_variant(product: Product, errors: dict) -> None:
+def _check_variant(product: Product, errors: dict, pending: Iterable[Product] = ()) -> None:
     model: ProductModel = product.model
     if model.family_id != product.family_id:
         errors.setdefault("model", []).append(
@@ -173,7 +266,7 @@ def _check_variant(product: Product, errors: dict) -> None:
             return
         combination.append((axis.code, data))
     siblings = Product.objects.filter(model=model).exclude(pk=product.pk).only("sku", "values")
-    for sibling in siblings:
+    for sibling in [*siblings, *pending]:
         if all(value_lookup(sibling.values, code) == data for code, data in combination):
             errors.setdefault("values", []).append(
                 ValidationError(
@@ -253,6 +346,21 @@ def product_save(
     return product
 
 
+def product_build(
+    *,
+    sku: str,
+    family,
+    texts: Mapping[str, Mapping[str, str]] | None = None,
+    values: Mapping | None = None,
+    **fields,
+) -> Product:
+    """An unsaved product from plain data; ``texts`` is {field: {language: text}}."""
+    product = Product(sku=sku, family=family, **fields)
+    _apply_texts(product, texts or {})
+    product.values = dict(values or {})
+    return product
+
+
 def product_create(
     *,
     sku: str,
@@ -265,15 +373,97 @@ def product_create(
     **fields,
 ) -> Product:
     """Create a product from plain data; ``texts`` is {field: {language: text}}."""
-    product = Product(sku=sku, family=family, **fields)
-    _apply_texts(product, texts or {})
-    product.values = dict(values or {})
+    product = product_build(sku=sku, family=family, texts=texts, values=values, **fields)
     with transaction.atomic():
         product_save(product=product, user=user)
         product.categories.set(categories)
         product.channels.set(channels)
         completeness_recompute(product_ids=[product.pk])
     return product
+
+
+@dataclass
+class NewProduct:
+    """One product for products_create_many: an unsaved product_build() and its relations.
+
+    ``prices`` are dicts as product_prices_set takes them.
+    """
+
+    product: Product
+    categories: Sequence = ()
+    channels: Sequence = ()
+    prices: Sequence[Mapping] = dataclasses.field(default_factory=list)
+
+
+def products_create_many(
+    *, items: Sequence[NewProduct], user=None
+) -> dict[int, ValidationError | PermissionDenied]:
+    """Create many products with product_create's rules, in a few queries per batch.
+
+    Every product is validated by product_validate and checked by product_check_edit_rights,
+    its prices by the price service's rules. Returns the problems by index in ``items``;
+    the others are saved, in order, with version 1, one history entry each (categories and
+    channels included) and their prices, as if created one by one. Completeness is
+    recomputed once for all of them (or when an enclosing completeness_deferred() ends).
+    """
+    keys = ProductKeysInUse(item.product for item in items)
+    schemas: dict[int, ValueSchema] = {}
+    problems: dict[int, ValidationError | PermissionDenied] = {}
+    accepted: list[tuple[NewProduct, list]] = []
+    for index, item in enumerate(items):
+        product = item.product
+        family_id = product.family_id
+        if family_id is not None and family_id not in schemas:
+            schemas[family_id] = value_schema_for_family(product.family)
+        try:
+            product_validate(product=product, keys=keys, schema=schemas.get(family_id))
+            product_check_edit_rights(user=user, before=None, after=product)
+            prices = prices_build(product=product, prices=item.prices, user=user)
+        except (ValidationError, PermissionDenied) as exc:
+            problems[index] = exc
+            continue
+        keys.claim(product)
+        accepted.append((item, prices))
+    if accepted:
+        _products_insert(accepted, user)
+    return problems
+
+
+@transaction.atomic
+def _products_insert(accepted: list[tuple[NewProduct, list]], user) -> None:
+    products = [item.product for item, _prices in accepted]
+    for product in products:
+        product.version = 1
+    Product.objects.bulk_create(products, batch_size=_IN_BATCH)
+    history = Product.history.bulk_history_create(products, default_user=user, batch_size=_IN_BATCH)
+    for name in ("categories", "channels"):
+        relation = Product._meta.get_field(name)
+        through = relation.remote_field.through
+        target = relation.m2m_reverse_field_name()  # "category" / "channel"
+        rows, owners = [], []
+        for (item, _prices), record in zip(accepted, history, strict=True):
+            for related in dict.fromkeys(getattr(item, name)):
+                rows.append(through(product_id=item.product.pk, **{f"{target}_id": related.pk}))
+                owners.append(record)
+        through.objects.bulk_create(rows, batch_size=_IN_BATCH)
+        # The history entry lists the relations as simple_history's m2m tracking would.
+        history_through = HistoricalRecords.m2m_models[relation]
+        history_through.objects.bulk_create(
+            [
+                history_through(
+                    history=record,
+                    id=row.pk,
+                    product_id=row.product_id,
+                    **{f"{target}_id": getattr(row, f"{target}_id")},
+                )
+                for row, record in zip(rows, owners, strict=True)
+            ],
+            batch_size=_IN_BATCH,
+        )
+    prices_create(prices=[price for _item, prices in accepted for price in prices], user=user)
+    ids = [product.pk for product in products]
+    completeness_recompute(product_ids=ids)
+    products_bulk_created.send(sender=Product, product_ids=ids)
 
 
 def product_update(

@@ -34,8 +34,14 @@ from catalog.models import (
     ProductModel,
 )
 from catalog.models.product import PRODUCT_TEXT_FIELDS
+from catalog.services.completeness import completeness_deferred
 from catalog.services.prices import product_prices_set
-from catalog.services.products import product_create, product_update
+from catalog.services.products import (
+    NewProduct,
+    product_build,
+    product_update,
+    products_create_many,
+)
 from catalog.services.status import product_set_status
 
 BASE_COLUMNS = ("sku", "family", "parent", "gtin", "brand", "status", "categories", "channels")
@@ -412,18 +418,63 @@ def products_import(
         (number, cells) for number, cells in enumerate(rows, 2) if any(c.strip() for c in cells)
     ]
     try:
-        with transaction.atomic():
+        # Completeness is recomputed once for every touched product, inside the transaction.
+        with transaction.atomic(), completeness_deferred():
             _import_rows(body, columns, catalog, user, report, progress)
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
         pass
+    report.rows.sort(key=lambda outcome: outcome.row)
+    report.problems.sort(key=lambda problem: problem.row)
     return report
+
+
+class _Lookups:
+    """Families, product models and categories by code, each looked up once per import."""
+
+    def __init__(self):
+        self.families: dict[str, Family | None] = {}
+        self.models: dict[str, ProductModel | None] = {}
+        self.categories: dict[str, Category | None] = {}
+
+    def family(self, code: str) -> Family | None:
+        if code not in self.families:
+            self.families[code] = Family.objects.filter(code=code).first()
+        return self.families[code]
+
+    def model(self, code: str) -> ProductModel | None:
+        if code not in self.models:
+            self.models[code] = ProductModel.objects.filter(code=code).first()
+        return self.models[code]
+
+    def load_categories(self, codes: Iterable[str]) -> None:
+        wanted = set(codes) - self.categories.keys()
+        if wanted:
+            self.categories.update(dict.fromkeys(wanted))
+            self.categories.update(
+                (c.code, c) for c in Category.objects.filter(code__in=sorted(wanted))
+            )
+
+
+@dataclass
+class _NewRow:
+    number: int
+    sku: str
+    changed: list[str]
+    status: str
+    item: NewProduct
+    fields: dict
+    prices: dict
 
 
 def _import_rows(body, columns, catalog, user, report, progress) -> None:
     named = [c for c in columns if c is not None]
     seen_skus: dict[str, int] = {}
+    lookups = _Lookups()
+    category_index = next(
+        (i for i, c in enumerate(columns) if c is not None and c.name == "categories"), None
+    )
     for start in range(0, len(body), _CHUNK):
         chunk = body[start : start + _CHUNK]
         skus = [_cell(cells, columns, "sku") for _n, cells in chunk]
@@ -433,6 +484,15 @@ def _import_rows(body, columns, catalog, user, report, progress) -> None:
             .select_related("model")
             .prefetch_related("categories", "channels", "prices")
         }
+        if category_index is not None:
+            lookups.load_categories(
+                code.strip()
+                for _n, cells in chunk
+                if category_index < len(cells)
+                for code in cells[category_index].split(LIST_SEPARATOR)
+                if code.strip()
+            )
+        new_rows: list[_NewRow] = []
         for number, cells in chunk:
             row = {c.name: (cells[i].strip() if i < len(cells) else "")
                    for i, c in enumerate(columns) if c is not None}  # fmt: skip
@@ -452,7 +512,22 @@ def _import_rows(body, columns, catalog, user, report, progress) -> None:
                 )
                 continue
             seen_skus[sku] = number
-            _import_row(number, row, named, existing.get(sku), catalog, user, report)
+            product = existing.get(sku)
+            if product is None:
+                new_row = _new_row(number, row, named, catalog, lookups, report)
+                if new_row is not None:
+                    new_rows.append(new_row)
+                continue
+            current = product_row(product, named, catalog)
+            changed = [c.name for c in named if _differs(row[c.name], current[c.name])]
+            if not changed:
+                report.rows.append(RowOutcome(number, sku, "unchanged"))
+                continue
+            # Rows are applied in file order: the new products of earlier rows are saved
+            # first, so that this row's slugs are checked against theirs.
+            _create_rows(new_rows, user, report)
+            _import_update(number, row, named, product, changed, catalog, lookups, user, report)
+        _create_rows(new_rows, user, report)
         if progress is not None:
             progress(min(start + _CHUNK, len(body)), len(body))
 
@@ -464,19 +539,9 @@ def _cell(cells, columns, name) -> str:
     return ""
 
 
-def _import_row(number, row, columns, product, catalog, user, report) -> None:
-    sku = row["sku"]
-    if product is not None:
-        current = product_row(product, columns, catalog)
-        changed = [c.name for c in columns if _differs(row[c.name], current[c.name])]
-        if not changed:
-            report.rows.append(RowOutcome(number, sku, "unchanged"))
-            return
-    else:
-        changed = [c.name for c in columns if row[c.name]]
-    is_new = product is None
-    problems: list[ImportProblem] = []
-    fields, m2m = _base_fields(number, row, product, catalog, problems)
+def _row_data(number, row, columns, product, catalog, lookups, problems):
+    """The row as service arguments: (fields, m2m, texts, values, prices)."""
+    fields, m2m = _base_fields(number, row, product, catalog, lookups, problems)
     texts: dict[str, dict[str, str]] = {}
     values: dict[str, list] = {}
     prices: dict[tuple, dict] = {}
@@ -511,51 +576,104 @@ def _import_row(number, row, columns, product, catalog, user, report) -> None:
             for code, entries in values.items()
             if (kept := [e for e in entries if e["data"] not in (None, "")])
         }
+    return fields, m2m, texts, values, prices
+
+
+def _price_items(prices, product, catalog) -> list[dict]:
+    items = []
+    for (channel, currency, audience), slot in prices.items():
+        amount = slot.get("amount")
+        if "amount" not in slot and product is not None:
+            existing = product.prices.filter(
+                channel=catalog.channels[channel], currency=currency,
+                audience=catalog.audiences.get(audience) if audience else None,
+            ).first()  # fmt: skip
+            amount = existing.amount if existing else None
+        items.append(
+            {
+                "channel": catalog.channels[channel],
+                "currency": currency,
+                "audience": catalog.audiences[audience] if audience else None,
+                "amount": amount,
+                "sale_amount": slot.get("sale_amount"),
+            }
+        )
+    return items
+
+
+def _new_row(number, row, columns, catalog, lookups, report) -> _NewRow | None:
+    """A new product for products_create_many, or None when the row has problems."""
+    changed = [c.name for c in columns if row[c.name]]
+    problems: list[ImportProblem] = []
+    fields, m2m, texts, values, prices = _row_data(
+        number, row, columns, None, catalog, lookups, problems
+    )
+    if problems:
+        report.problems.extend(problems)
+        return None
+    try:
+        product = product_build(sku=row["sku"], texts=texts, values=values, **fields)
+    except ValidationError as exc:
+        report.problems.extend(_problems_from(number, exc, fields, prices))
+        return None
+    item = NewProduct(
+        product=product,
+        categories=m2m.get("categories", ()),
+        channels=m2m.get("channels", ()),
+        prices=_price_items(prices, None, catalog),
+    )
+    return _NewRow(number, row["sku"], changed, row.get("status", ""), item, fields, prices)
+
+
+def _create_rows(new_rows: list[_NewRow], user, report) -> None:
+    """Save the pending new products in one batch; report each row's problems."""
+    if not new_rows:
+        return
+    failures = products_create_many(items=[r.item for r in new_rows], user=user)
+    for index, new_row in enumerate(new_rows):
+        exc = failures.get(index)
+        product = new_row.item.product
+        try:
+            if exc is not None:
+                raise exc
+            if new_row.status and new_row.status != product.status:
+                with transaction.atomic():
+                    product_set_status(product=product, status=new_row.status, user=user)
+        except ValidationError as exc:
+            report.problems.extend(_problems_from(new_row.number, exc, new_row.fields,
+                                                  new_row.prices))  # fmt: skip
+            continue
+        except PermissionDenied as exc:
+            report.problems.append(ImportProblem(new_row.number, "sku", str(exc), "permission"))
+            continue
+        report.rows.append(RowOutcome(new_row.number, new_row.sku, "create", new_row.changed))
+    new_rows.clear()
+
+
+def _import_update(number, row, columns, product, changed, catalog, lookups, user, report):
+    sku = row["sku"]
+    problems: list[ImportProblem] = []
+    fields, m2m, texts, values, prices = _row_data(
+        number, row, columns, product, catalog, lookups, problems
+    )
     if problems:
         report.problems.extend(problems)
         return
     try:
         with transaction.atomic():
-            if product is None:
-                product = product_create(
-                    sku=sku,
-                    user=user,
-                    texts=texts,
-                    values=values,
-                    categories=m2m.get("categories", ()),
-                    channels=m2m.get("channels", ()),
-                    **fields,
-                )
-            else:
-                product = product_update(
-                    product=product,
-                    user=user,
-                    texts=texts,
-                    values=values,
-                    categories=m2m.get("categories"),
-                    channels=m2m.get("channels"),
-                    **fields,
-                )
+            product = product_update(
+                product=product,
+                user=user,
+                texts=texts,
+                values=values,
+                categories=m2m.get("categories"),
+                channels=m2m.get("channels"),
+                **fields,
+            )
             if prices:
-                price_items = []
-                for (channel, currency, audience), slot in prices.items():
-                    amount = slot.get("amount")
-                    if "amount" not in slot:
-                        existing = product.prices.filter(
-                            channel=catalog.channels[channel], currency=currency,
-                            audience=catalog.audiences.get(audience) if audience else None,
-                        ).first()  # fmt: skip
-                        amount = existing.amount if existing else None
-                    price_items.append(
-                        {
-                            "channel": catalog.channels[channel],
-                            "currency": currency,
-                            "audience": catalog.audiences[audience] if audience else None,
-                            "amount": amount,
-                            "sale_amount": slot.get("sale_amount"),
-                        }
-                    )
-                product_prices_set(product=product, prices=price_items, user=user)
+                product_prices_set(
+                    product=product, prices=_price_items(prices, product, catalog), user=user
+                )
             status = row.get("status")
             if status and status != product.status:
                 product_set_status(product=product, status=status, user=user)
@@ -565,7 +683,7 @@ def _import_row(number, row, columns, product, catalog, user, report) -> None:
     except PermissionDenied as exc:
         report.problems.append(ImportProblem(number, "sku", str(exc), "permission"))
         return
-    report.rows.append(RowOutcome(number, sku, "create" if is_new else "update", changed))
+    report.rows.append(RowOutcome(number, sku, "update", changed))
 
 
 def _differs(new: str, old: str) -> bool:
@@ -577,11 +695,11 @@ def _differs(new: str, old: str) -> bool:
     return True
 
 
-def _base_fields(number, row, product, catalog, problems) -> tuple[dict, dict]:
+def _base_fields(number, row, product, catalog, lookups, problems) -> tuple[dict, dict]:
     fields, m2m = {}, {}
     if "family" in row:
         code = row["family"]
-        family = Family.objects.filter(code=code).first() if code else None
+        family = lookups.family(code) if code else None
         if family is None and (code or product is None):
             problems.append(
                 ImportProblem(
@@ -599,7 +717,7 @@ def _base_fields(number, row, product, catalog, problems) -> tuple[dict, dict]:
         problems.append(ImportProblem(number, "family", _("A family is required."), "required"))
     if "parent" in row:
         code = row["parent"]
-        model = ProductModel.objects.filter(code=code).first() if code else None
+        model = lookups.model(code) if code else None
         if code and model is None:
             problems.append(
                 ImportProblem(
@@ -631,7 +749,8 @@ def _base_fields(number, row, product, catalog, problems) -> tuple[dict, dict]:
             continue
         codes = [c.strip() for c in row[name].split(LIST_SEPARATOR) if c.strip()]
         if name == "categories":
-            found = {c.code: c for c in Category.objects.filter(code__in=codes)}
+            lookups.load_categories(codes)
+            found = {code: lookups.categories[code] for code in codes if lookups.categories[code]}
         else:
             found = {code: known[code] for code in codes if code in known}
         missing = [c for c in codes if c not in found]

@@ -63,7 +63,7 @@ def product_set_status(*, product: Product, status: str, user=None) -> Product:
     if user is not None and not user.has_perm("catalog.change_product"):
         raise PermissionDenied(_("You may not edit products."))
     if status == S.APPROVED:
-        completeness_recompute(product_ids=[current.pk])
+        completeness_recompute(product_ids=[current.pk], immediate=True)
         reasons = product_incompleteness(product=current)
         if reasons:
             raise ValidationError(

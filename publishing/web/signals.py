@@ -20,6 +20,7 @@ from catalog.models import (
     Product,
     ProductModel,
 )
+from catalog.signals import products_bulk_created
 from publishing.models import Campaign, Theme
 from publishing.web.services import content_version_bump
 
@@ -66,3 +67,4 @@ for _through in _M2M:
     receiver(m2m_changed, sender=_through, dispatch_uid=f"web-bump-m2m-{_through.__name__}")(
         _m2m_changed
     )
+receiver(products_bulk_created, dispatch_uid="web-bump-bulk-products")(_changed)
