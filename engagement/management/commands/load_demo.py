@@ -1,3 +1,6 @@
+"""Lives in engagement, the app at the top of the dependency graph: the full demo spans
+catalog, publishing, api and engagement, and catalog must import none of them."""
+
 from django.core.management.base import BaseCommand
 
 from engagement.demo import demo_load_all
