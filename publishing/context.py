@@ -8,13 +8,14 @@ attributes, assets or variants.
 import datetime
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,11 +27,15 @@ from catalog.models import (
     AttributeType,
     Audience,
     Category,
+    Channel,
     FamilyAttribute,
     Price,
     Product,
+    ProductModel,
+    ProductStatus,
 )
-from catalog.services.assets import rendition_url
+from catalog.models.product import INHERITED_TEXT_FIELDS, PRODUCT_TEXT_FIELDS
+from catalog.services.assets import image_rendition
 from catalog.services.values import sanitize_rich_text, value_lookup, values_merge
 from publishing.formatting import format_date, format_number, format_price, text_direction
 from publishing.selection import Selection
@@ -167,92 +172,421 @@ def _reader_audiences(audience: Audience | None) -> set[int]:
     return set(Audience.objects.filter(is_public=True).values_list("pk", flat=True))
 
 
-def _text(product: Product, model, name: str, locale: str) -> str:
-    text = getattr(product, f"{name}_{locale}", None) or ""
-    if not text and model is not None:
-        text = getattr(model, f"{name}_{locale}", None) or ""
-    return text
+# Text that nh3 would return unchanged (apart from surrounding whitespace): no markup, no
+# character references, nothing the HTML parser normalizes (CR, NUL, a leading BOM, lone
+# surrogates) and no character the serializer escapes (&, <, >, no-break space).
+_NEEDS_SANITIZING = re.compile("[<>&\r\x00\u00a0\ufeff\ud800-\udfff]")
+
+
+def _sanitized(html: str) -> str:
+    """``sanitize_rich_text`` without calling the sanitizer for text that has no markup."""
+    if not html:
+        return ""
+    if _NEEDS_SANITIZING.search(html) is None:
+        return html.strip()
+    return sanitize_rich_text(html)
 
 
 def build_product_views(
     selection: Selection, *, image_specs: Sequence[str] = ("web",)
 ) -> list[ProductView]:
     """View objects for every selected product, in selection order."""
-    ids = selection.product_ids
-    if not ids:
+    if not selection.product_ids:
         return []
-    channel = selection.channel
-    allowed = _reader_audiences(selection.audience)
-    products = {
-        p.pk: p
-        for p in Product.objects.filter(pk__in=ids)
-        .select_related("model")
-        .prefetch_related(
-            Prefetch("categories", queryset=Category.objects.order_by("position", "code")),
-            "assets",
-            Prefetch(
-                "prices",
-                queryset=Price.objects.filter(channel=channel, currency=channel.currency),
-            ),
-            "model__assets",
-        )
-    }
-    family_ids = {p.family_id for p in products.values()}
-    family_attributes = defaultdict(list)
-    for link in (
-        FamilyAttribute.objects.filter(family_id__in=family_ids)
-        .select_related("attribute")
-        .prefetch_related("attribute__options", "attribute__audiences")
-        .order_by("position", "id")
-    ):
-        attribute = link.attribute
-        # Audience rules are decided once per attribute, not once per product.
-        if _visible({a.pk for a in attribute.audiences.all()}, allowed):
-            family_attributes[link.family_id].append(attribute)
-    asset_ids = [a.pk for p in products.values() for a in _assets_of(p)]
-    asset_audiences = defaultdict(set)
-    for asset_id, audience_id in Asset.audiences.through.objects.filter(
-        asset_id__in=asset_ids
-    ).values_list("asset_id", "audience_id"):
-        asset_audiences[asset_id].add(audience_id)
-    variants = _variants_by_model(products.values())
-    category_paths = _category_paths()
-    memo = _Memo()
-    views = []
-    for pk in ids:
-        product = products[pk]
-        locale = selection.locale_for(pk)
-        with translation.override(locale):
-            views.append(
-                _product_view(
-                    product,
-                    locale=locale,
-                    is_fallback=pk in selection.fallback_ids,
-                    channel_code=channel.code,
-                    allowed=allowed,
-                    asset_audiences=asset_audiences,
-                    memo=memo,
-                    attributes=family_attributes[product.family_id],
-                    variants=variants,
-                    category_paths=category_paths,
-                    image_specs=image_specs,
-                    audience=selection.audience,
-                )
+    builder = ProductViewBuilder(
+        channel=selection.channel, audience=selection.audience, image_specs=image_specs
+    )
+    return builder.build(selection)
+
+
+class ProductViewBuilder:
+    """Builds the view objects of one channel and audience, one selection (chunk) at a time.
+
+    Keeps what does not change during one output — the reader's audiences, the families'
+    attributes, category paths, option labels, formatted values and prices, rendition URLs —
+    so that a feed of 100,000 products loads and formats them once, not once per chunk.
+    Related rows are read as plain values, not model instances: a chunk costs a constant
+    number of queries and no per-product ORM objects.
+    """
+
+    def __init__(self, *, channel: Channel, audience: Audience | None = None, image_specs=("web",)):
+        self.channel = channel
+        self.audience = audience
+        self.image_specs = tuple(image_specs)
+        self.allowed = _reader_audiences(audience)
+        self.memo = _Memo()
+        self._family_attributes: dict[int, tuple[Attribute, ...]] = {}
+        self._attributes: dict[int, Attribute] = {}
+        self._categories: dict[int, tuple] | None = None
+        self._category_views: dict[tuple[int, str], CategoryView | None] = {}
+        self._rendition_urls: dict[tuple[str, str], str] = {}
+
+    def build(self, selection: Selection) -> list[ProductView]:
+        """View objects for every product of ``selection``, in selection order."""
+        if selection.channel.pk != self.channel.pk or _pk(selection.audience) != _pk(self.audience):
+            raise ValueError("The selection is for another channel or audience.")
+        ids = selection.product_ids
+        if not ids:
+            return []
+        locales = [selection.locale]
+        if selection.fallback_ids and selection.fallback_locale:
+            locales.append(selection.fallback_locale)
+        codes = language_codes()
+        texts = [f"{name}_{locale}" for locale in locales for name in PRODUCT_TEXT_FIELDS]
+        slugs = [f"slug_{code}" for code in codes]
+        columns = ["pk", "sku", "gtin", "brand", "family_id", "model_id", "updated_at", "values"]
+        columns = list(dict.fromkeys(columns + texts + slugs))
+        # Plain rows; every translated column is named explicitly, so modeltranslation has
+        # nothing to rewrite (its rewriting wraps each row in Python).
+        products = {
+            row["pk"]: row
+            for row in Product.objects.rewrite(False).filter(pk__in=ids).values(*columns)
+        }
+        model_ids = {row["model_id"] for row in products.values() if row["model_id"]}
+        models = self._models(model_ids, locales)
+        self._load_family_attributes({row["family_id"] for row in products.values()})
+        assets = self._assets(products.keys(), model_ids, locales)
+        prices = defaultdict(list)
+        for row in (
+            Price.objects.filter(
+                product_id__in=products.keys(),
+                channel_id=self.channel.pk,
+                currency=self.channel.currency,
             )
-    return views
+            .order_by()
+            .values_list("product_id", "audience_id", "amount", "sale_amount", "currency")
+        ):
+            prices[row[0]].append(row)
+        categories = defaultdict(list)
+        for product_id, category_id in Product.categories.through.objects.filter(
+            product_id__in=products.keys()
+        ).values_list("product_id", "category_id"):
+            categories[product_id].append(category_id)
+        variants = self._variants(model_ids, locales)
+        views = []
+        # The reader's language is active while a product is built: once per locale of the
+        # chunk, not once per product.
+        for locale in locales:
+            with translation.override(locale):
+                for pk in ids:
+                    row = products.get(pk)
+                    if row is None or selection.locale_for(pk) != locale:
+                        continue  # deleted since it was selected, or built in the other locale
+                    view = self._product_view(
+                        row,
+                        models.get(row["model_id"]),
+                        locale=locale,
+                        is_fallback=pk in selection.fallback_ids,
+                        assets=assets,
+                        prices=prices.get(pk, ()),
+                        category_ids=categories.get(pk, ()),
+                        variants=variants.get(row["model_id"], ()),
+                        slug_columns=slugs,
+                    )
+                    views.append((pk, view))
+        if len(locales) > 1:
+            order = {pk: index for index, pk in enumerate(ids)}
+            views.sort(key=lambda pair: order[pair[0]])
+        return [view for _pk, view in views]
+
+    # Loading
+
+    def _models(self, model_ids: set[int], locales: list[str]) -> dict[int, dict]:
+        if not model_ids:
+            return {}
+        columns = ["pk", "code", "brand", "values"]
+        columns += [f"{name}_{locale}" for locale in locales for name in INHERITED_TEXT_FIELDS]
+        return {
+            row["pk"]: row
+            for row in ProductModel.objects.rewrite(False).filter(pk__in=model_ids).values(*columns)
+        }
+
+    def _load_family_attributes(self, family_ids: set[int]) -> None:
+        missing = family_ids - self._family_attributes.keys()
+        if not missing:
+            return
+        found = defaultdict(list)
+        for link in (
+            FamilyAttribute.objects.filter(family_id__in=missing)
+            .select_related("attribute")
+            .prefetch_related("attribute__options", "attribute__audiences")
+            .order_by("position", "id")
+        ):
+            attribute = link.attribute
+            # Audience rules are decided once per attribute, not once per product.
+            if attribute.type != AttributeType.MEDIA and _visible(
+                {a.pk for a in attribute.audiences.all()}, self.allowed
+            ):
+                found[link.family_id].append(attribute)
+        for family_id in missing:
+            self._family_attributes[family_id] = tuple(found[family_id])
+
+    def _assets(self, product_ids, model_ids: set[int], locales: list[str]) -> dict:
+        """Visible assets by owner: ("p", product id) or ("m", model id)."""
+        columns = ["pk", "product_id", "product_model_id", "kind", "role", "language", "file",
+                   "url", "position", "content_hash", "size", "width", "height",
+                   "original_name"]  # fmt: skip
+        columns += [f"{name}_{locale}" for locale in locales for name in ("alt_text", "caption")]
+        rows = list(
+            Asset.objects.rewrite(False)
+            .filter(Q(product_id__in=product_ids) | Q(product_model_id__in=model_ids))
+            .order_by()
+            .values(*columns)
+        )
+        if not rows:
+            return {}
+        audiences = defaultdict(set)
+        for asset_id, audience_id in Asset.audiences.through.objects.filter(
+            asset_id__in=[row["pk"] for row in rows]
+        ).values_list("asset_id", "audience_id"):
+            audiences[asset_id].add(audience_id)
+        owned = defaultdict(list)
+        for row in rows:
+            if not _visible(audiences.get(row["pk"], set()), self.allowed):
+                continue
+            if row["product_id"] is not None:
+                owned["p", row["product_id"]].append(row)
+            else:
+                owned["m", row["product_model_id"]].append(row)
+        return owned
+
+    def _variants(self, model_ids: set[int], locales: list[str]) -> dict[int, list[dict]]:
+        """Approved siblings per product model, in SKU order, with their axes' attributes."""
+        if not model_ids:
+            return {}
+        axes = defaultdict(list)
+        links = list(
+            ProductModel.variant_axes.through.objects.filter(
+                productmodel_id__in=model_ids
+            ).values_list("productmodel_id", "attribute_id")
+        )
+        attributes = self._attributes_by_pk({attribute_id for _m, attribute_id in links})
+        for model_id, attribute_id in links:
+            axes[model_id].append(attributes[attribute_id])
+        for model_axes in axes.values():
+            model_axes.sort(key=lambda a: (a.position, a.code))
+        grouped = defaultdict(list)
+        columns = ["pk", "sku", "model_id", "values"] + [f"slug_{locale}" for locale in locales]
+        for row in (
+            Product.objects.rewrite(False)
+            .filter(model_id__in=model_ids, status=ProductStatus.APPROVED)
+            .order_by("sku")
+            .values(*columns)
+        ):
+            row["axes"] = axes.get(row["model_id"], ())
+            grouped[row["model_id"]].append(row)
+        return grouped
+
+    def _attributes_by_pk(self, ids: set[int]) -> dict[int, Attribute]:
+        missing = ids - self._attributes.keys()
+        if missing:
+            for attribute in Attribute.objects.filter(pk__in=missing).prefetch_related("options"):
+                self._attributes[attribute.pk] = attribute
+        return self._attributes
+
+    def _category_view(self, pk: int, locale: str) -> CategoryView | None:
+        key = (pk, locale)
+        if key in self._category_views:
+            return self._category_views[key]
+        if self._categories is None:
+            codes = language_codes()
+            self._categories = {
+                row[0]: row
+                for row in Category.objects.values_list(
+                    "pk", "parent_id", "position", "code", *[f"name_{code}" for code in codes]
+                )
+            }
+        categories = self._categories
+        view = None
+        if pk in categories:
+            column = 4 + language_codes().index(locale)
+            chain, node, seen = [], categories[pk], set()
+            while node is not None and node[0] not in seen:
+                seen.add(node[0])
+                chain.append(node)
+                node = categories.get(node[1])
+            chain.reverse()
+            own = categories[pk]
+            view = CategoryView(
+                code=own[3],
+                name=own[column] or own[3],
+                path=tuple(c[column] or c[3] for c in chain),
+                position=tuple((c[2], c[3]) for c in chain),
+            )
+        self._category_views[key] = view
+        return view
+
+    def _category_order(self, pk: int) -> tuple:
+        row = self._categories.get(pk) if self._categories else None
+        return (row[2], row[3]) if row else (0, "")
+
+    def _rendition_url(self, row: dict, spec: str) -> str:
+        key = (row["content_hash"], spec)
+        url = self._rendition_urls.get(key)
+        if url is None:
+            path = image_rendition(
+                content_hash=row["content_hash"], file_name=row["file"], spec=spec
+            )
+            url = self._rendition_urls[key] = default_storage.url(path) if path else ""
+        return url
+
+    # Building
+
+    def _product_view(
+        self, row, model, *, locale, is_fallback, assets, prices, category_ids, variants,
+        slug_columns,
+    ) -> ProductView:  # fmt: skip
+        memo = self.memo
+        values = values_merge(model["values"], row["values"]) if model else row["values"]
+        name = _text(row, model, f"name_{locale}")
+        images, documents, links = [], [], []
+        owned = assets.get(("p", row["pk"]), [])
+        if model is not None:
+            owned = owned + assets.get(("m", model["pk"]), [])
+        for asset in sorted(owned, key=_asset_order):
+            if asset["language"] and asset["language"] != locale:
+                continue
+            alt = asset[f"alt_text_{locale}"] or ""
+            caption = asset[f"caption_{locale}"] or ""
+            kind = asset["kind"]
+            if kind == AssetKind.IMAGE:
+                images.append(
+                    ImageView(
+                        asset_id=asset["pk"],
+                        role=asset["role"],
+                        alt=alt or name,
+                        caption=caption,
+                        width=asset["width"],
+                        height=asset["height"],
+                        renditions={
+                            spec: self._rendition_url(asset, spec) for spec in self.image_specs
+                        },
+                    )
+                )
+            elif kind == AssetKind.DOCUMENT:
+                documents.append(
+                    DocumentView(
+                        asset["pk"],
+                        asset["role"],
+                        caption or asset["original_name"],
+                        default_storage.url(asset["file"]),
+                        asset["size"],
+                    )
+                )
+            else:
+                links.append(
+                    LinkView(asset["pk"], asset["role"], caption or asset["url"], asset["url"])
+                )
+        attributes = []
+        channel_code = self.channel.code
+        for attribute in self._family_attributes[row["family_id"]]:
+            data = value_lookup(
+                values,
+                attribute.code,
+                locale=locale if attribute.is_localizable else None,
+                channel=channel_code if attribute.is_scopable else None,
+            )
+            if data is not None:
+                attributes.append(memo.attribute_view(attribute, data, locale))
+        if category_ids:
+            category_views = [self._category_view(pk, locale) for pk in category_ids]
+            self_order = self._category_order
+            categories = tuple(
+                view
+                for _order, view in sorted(
+                    zip((self_order(pk) for pk in category_ids), category_views, strict=True),
+                    key=lambda pair: pair[0],
+                )
+                if view is not None
+            )
+        else:
+            categories = ()
+        return ProductView(
+            id=row["pk"],
+            sku=row["sku"],
+            gtin=row["gtin"] or "",
+            brand=row["brand"] or (model["brand"] if model else ""),
+            locale=locale,
+            direction=memo.direction(locale),
+            is_fallback=is_fallback,
+            name=name,
+            short_description=_text(row, model, f"short_description_{locale}"),
+            description=_sanitized(_text(row, model, f"description_{locale}")),
+            marketing_copy=_sanitized(_text(row, model, f"marketing_copy_{locale}")),
+            instructions=_sanitized(_text(row, model, f"instructions_{locale}")),
+            label_text=row[f"label_text_{locale}"] or "",
+            seo_title=row[f"seo_title_{locale}"] or "",
+            seo_description=row[f"seo_description_{locale}"] or "",
+            slug=row[f"slug_{locale}"] or "",
+            updated_at=row["updated_at"],
+            attributes=tuple(attributes),
+            images=tuple(images),
+            documents=tuple(documents),
+            links=tuple(links),
+            price=self._price_view(prices, locale),
+            categories=categories,
+            variants=tuple(_variant_views(row["pk"], variants, locale, memo)),
+            model_code=model["code"] if model else "",
+            slugs=tuple((column[5:], slug) for column in slug_columns if (slug := row[column])),
+        )
+
+    def _price_view(self, prices, locale: str) -> PriceView | None:
+        audience = self.audience
+        default, specific = None, None
+        for price in prices:
+            if price[1] is None:
+                default = price
+            elif audience is not None and price[1] == audience.pk:
+                specific = price
+        price = specific or default
+        if price is None:
+            return None
+        _product_id, _audience_id, amount, sale_amount, currency = price
+        return self.memo.price_view(
+            amount, sale_amount, currency, locale, audience.code if specific else None
+        )
+
+
+def _pk(instance) -> int | None:
+    return instance.pk if instance is not None else None
+
+
+def _asset_order(row: dict) -> tuple:
+    return (row["position"], row["pk"])
+
+
+def _text(row: dict, model: dict | None, column: str) -> str:
+    """A translated text of the product, or else of its product model."""
+    text = row[column] or ""
+    if not text and model is not None:
+        text = model[column] or ""
+    return text
+
+
+# Formatted values come back for every product: keep at most this many per output, so that
+# memory stays flat when values are mostly distinct (free texts).
+_MEMO_LIMIT = 20_000
 
 
 class _Memo:
-    """Per-build caches: the same value, option or rendition is formatted once."""
+    """Per-build caches: the same value, option, price or direction is formatted once.
+
+    The cached view objects are immutable, so products with equal values share them.
+    """
 
     def __init__(self):
         self.displays: dict = {}
         self.labels: dict = {}
+        self.attribute_views: dict = {}
+        self.prices: dict = {}
+        self.directions: dict = {}
 
     def display(self, attribute, data, locale: str) -> str:
         key = (attribute.pk, locale, repr(data))
         text = self.displays.get(key)
         if text is None:
+            if len(self.displays) >= _MEMO_LIMIT:
+                self.displays.clear()
             text = self.displays[key] = display_value(attribute, data, locale)
         return text
 
@@ -263,115 +597,53 @@ class _Memo:
             text = self.labels[key] = getattr(attribute, f"label_{locale}", None) or attribute.code
         return text
 
+    def attribute_view(self, attribute, data, locale: str) -> "AttributeView":
+        # Only immutable data is shared between products (a list could be changed by a caller).
+        shareable = isinstance(data, str | int | float | bool)
+        if shareable:
+            key = (attribute.pk, locale, type(data), data)
+            view = self.attribute_views.get(key)
+            if view is not None:
+                return view
+        view = AttributeView(
+            code=attribute.code,
+            label=self.label(attribute, locale),
+            value=self.display(attribute, data, locale),
+            type=attribute.type,
+            unit=attribute.unit,
+            is_technical=attribute.is_technical,
+            is_key=attribute.is_key,
+            raw=data,
+        )
+        if shareable:
+            if len(self.attribute_views) >= _MEMO_LIMIT:
+                self.attribute_views.clear()
+            self.attribute_views[key] = view
+        return view
 
-def _assets_of(product) -> list:
-    model = product.model
-    return list(product.assets.all()) + (list(model.assets.all()) if model else [])
-
-
-def _product_view(
-    product, *, locale, is_fallback, channel_code, allowed, asset_audiences, memo, attributes,
-    variants, category_paths, image_specs, audience,
-) -> ProductView:  # fmt: skip
-    model = product.model
-    values = values_merge(model.values, product.values) if model else product.values
-    assets = [
-        a
-        for a in sorted(_assets_of(product), key=lambda a: (a.position, a.pk))
-        if (not a.language or a.language == locale)
-        and _visible(asset_audiences.get(a.pk, set()), allowed)
-    ]
-    images, documents, links = [], [], []
-    for asset in assets:
-        alt = getattr(asset, f"alt_text_{locale}", None) or ""
-        caption = getattr(asset, f"caption_{locale}", None) or ""
-        if asset.kind == AssetKind.IMAGE:
-            images.append(
-                ImageView(
-                    asset_id=asset.pk,
-                    role=asset.role,
-                    alt=alt or _text(product, model, "name", locale),
-                    caption=caption,
-                    width=asset.width,
-                    height=asset.height,
-                    renditions={
-                        spec: rendition_url(asset=asset, spec=spec) for spec in image_specs
-                    },
-                )
+    def price_view(self, amount, sale_amount, currency, locale, audience_code) -> PriceView:
+        key = (amount, sale_amount, currency, locale, audience_code)
+        view = self.prices.get(key)
+        if view is None:
+            if len(self.prices) >= _MEMO_LIMIT:
+                self.prices.clear()
+            view = self.prices[key] = PriceView(
+                amount=amount,
+                currency=currency,
+                formatted=format_price(amount, currency, locale),
+                sale_amount=sale_amount,
+                sale_formatted=(
+                    format_price(sale_amount, currency, locale) if sale_amount is not None else ""
+                ),
+                audience=audience_code,
             )
-        elif asset.kind == AssetKind.DOCUMENT:
-            documents.append(
-                DocumentView(
-                    asset.pk,
-                    asset.role,
-                    caption or asset.original_name,
-                    default_storage.url(asset.file.name),
-                    asset.size,
-                )
-            )
-        else:
-            links.append(LinkView(asset.pk, asset.role, caption or asset.url, asset.url))
-    return ProductView(
-        id=product.pk,
-        sku=product.sku,
-        gtin=product.gtin or "",
-        brand=product.brand or (model.brand if model else ""),
-        locale=locale,
-        direction=text_direction(locale),
-        is_fallback=is_fallback,
-        name=_text(product, model, "name", locale),
-        short_description=_text(product, model, "short_description", locale),
-        description=sanitize_rich_text(_text(product, model, "description", locale)),
-        marketing_copy=sanitize_rich_text(_text(product, model, "marketing_copy", locale)),
-        instructions=sanitize_rich_text(_text(product, model, "instructions", locale)),
-        label_text=_text(product, None, "label_text", locale),
-        seo_title=_text(product, None, "seo_title", locale),
-        seo_description=_text(product, None, "seo_description", locale),
-        slug=_text(product, None, "slug", locale),
-        updated_at=product.updated_at,
-        attributes=tuple(
-            view
-            for attribute in attributes
-            if (view := _attribute_view(attribute, values, locale, channel_code, memo)) is not None
-        ),
-        images=tuple(images),
-        documents=tuple(documents),
-        links=tuple(links),
-        price=_price_view(product.prices.all(), audience, locale),
-        categories=tuple(
-            category_paths[c.pk][locale] for c in product.categories.all() if c.pk in category_paths
-        ),
-        variants=tuple(
-            _variant_views(product, variants.get(product.model_id, ()), locale) if model else ()
-        ),
-        model_code=model.code if model else "",
-        slugs=tuple(
-            (code, slug) for code in language_codes() if (slug := getattr(product, f"slug_{code}"))
-        ),
-    )
+        return view
 
-
-def _attribute_view(attribute: Attribute, values, locale: str, channel_code: str, memo: _Memo):
-    if attribute.type == AttributeType.MEDIA:
-        return None
-    data = value_lookup(
-        values,
-        attribute.code,
-        locale=locale if attribute.is_localizable else None,
-        channel=channel_code if attribute.is_scopable else None,
-    )
-    if data is None:
-        return None
-    return AttributeView(
-        code=attribute.code,
-        label=memo.label(attribute, locale),
-        value=memo.display(attribute, data, locale),
-        type=attribute.type,
-        unit=attribute.unit,
-        is_technical=attribute.is_technical,
-        is_key=attribute.is_key,
-        raw=data,
-    )
+    def direction(self, locale: str) -> str:
+        direction = self.directions.get(locale)
+        if direction is None:
+            direction = self.directions[locale] = text_direction(locale)
+        return direction
 
 
 def display_value(attribute: Attribute, data, locale: str) -> str:
@@ -392,94 +664,27 @@ def display_value(attribute: Attribute, data, locale: str) -> str:
         codes = data if isinstance(data, list) else [data]
         return ", ".join(labels.get(code, code) for code in codes)
     if kind == AttributeType.RICH_TEXT:
-        return sanitize_rich_text(data)
+        return _sanitized(data)
     return str(data)
 
 
-def _price_view(prices, audience: Audience | None, locale: str) -> PriceView | None:
-    default, specific = None, None
-    for price in prices:
-        if price.audience_id is None:
-            default = price
-        elif audience is not None and price.audience_id == audience.pk:
-            specific = price
-    price = specific or default
-    if price is None:
-        return None
-    return PriceView(
-        amount=price.amount,
-        currency=price.currency,
-        formatted=format_price(price.amount, price.currency, locale),
-        sale_amount=price.sale_amount,
-        sale_formatted=(
-            format_price(price.sale_amount, price.currency, locale)
-            if price.sale_amount is not None
-            else ""
-        ),
-        audience=audience.code if specific else None,
-    )
-
-
-def _category_paths() -> dict[int, dict[str, CategoryView]]:
-    """Every category's path from the root, in every language (one query)."""
-    by_pk = {c.pk: c for c in Category.objects.all()}
-    result = {}
-    for pk, category in by_pk.items():
-        chain, node, seen = [], category, set()
-        while node is not None and node.pk not in seen:
-            seen.add(node.pk)
-            chain.append(node)
-            node = by_pk.get(node.parent_id)
-        chain.reverse()
-        result[pk] = {
-            code: CategoryView(
-                code=category.code,
-                name=getattr(category, f"name_{code}", None) or category.code,
-                path=tuple(getattr(c, f"name_{code}", None) or c.code for c in chain),
-                position=tuple((c.position, c.code) for c in chain),
-            )
-            for code in language_codes()
-        }
-    return result
-
-
-def _variants_by_model(products) -> dict[int, list[Product]]:
-    model_ids = {p.model_id for p in products if p.model_id}
-    if not model_ids:
-        return {}
-    grouped = defaultdict(list)
-    siblings = (
-        Product.objects.filter(model_id__in=model_ids, status="approved")
-        .select_related("model")
-        .prefetch_related("model__variant_axes__options")
-        .order_by("sku")
-    )
-    for sibling in siblings:
-        grouped[sibling.model_id].append(sibling)
-    return grouped
-
-
-def _variant_views(product: Product, siblings, locale: str) -> list[VariantView]:
+def _variant_views(product_id: int, siblings, locale: str, memo: _Memo) -> list[VariantView]:
     views = []
+    slug_column = f"slug_{locale}"
     for sibling in siblings:
         axes = []
-        for axis in sibling.model.variant_axes.all():
-            data = value_lookup(sibling.values, axis.code)
+        for axis in sibling["axes"]:
+            data = value_lookup(sibling["values"], axis.code)
             if data is None:
                 continue
-            axes.append(
-                (
-                    getattr(axis, f"label_{locale}", None) or axis.code,
-                    display_value(axis, data, locale),
-                )
-            )
+            axes.append((memo.label(axis, locale), memo.display(axis, data, locale)))
         views.append(
             VariantView(
-                sku=sibling.sku,
-                slug=getattr(sibling, f"slug_{locale}", None) or "",
+                sku=sibling["sku"],
+                slug=sibling[slug_column] or "",
                 axes=tuple(axes),
-                is_current=sibling.pk == product.pk,
-                product_id=sibling.pk,
+                is_current=sibling["pk"] == product_id,
+                product_id=sibling["pk"],
             )
         )
     return views

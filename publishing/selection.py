@@ -6,7 +6,7 @@ fallback locale; either way the outcome is reported, never silent.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -134,6 +134,18 @@ def _sku_list(skus: list[str], limit: int = 10) -> str:
     return shown + (" …" if len(skus) > limit else "")
 
 
+def _check_locale(channel: Channel, locale: str) -> None:
+    if locale not in channel.locales:
+        raise ValidationError(
+            {
+                "locale": _(
+                    "Channel %(channel)s does not publish in %(locale)s (only %(locales)s)."
+                )
+                % {"channel": channel.code, "locale": locale, "locales": ", ".join(channel.locales)}
+            }
+        )
+
+
 def select_products(
     *,
     channel: Channel,
@@ -144,15 +156,7 @@ def select_products(
     fallback_locale: str | None = None,
 ) -> Selection:
     """Choose what one output shows; every exclusion is explained in ``skipped``."""
-    if locale not in channel.locales:
-        raise ValidationError(
-            {
-                "locale": _(
-                    "Channel %(channel)s does not publish in %(locale)s (only %(locales)s)."
-                )
-                % {"channel": channel.code, "locale": locale, "locales": ", ".join(channel.locales)}
-            }
-        )
+    _check_locale(channel, locale)
     if fallback_locale == locale:
         fallback_locale = None
     if fallback_locale and fallback_locale not in channel.locales:
@@ -209,3 +213,33 @@ def select_products(
         fallback_ids=frozenset(fallback),
         skipped=skipped,
     )
+
+
+def select_products_in_chunks(
+    *, channel: Channel, locale: str, audience: Audience | None = None, chunk_size: int = 500
+) -> Iterator[Selection]:
+    """The whole channel catalog in ``locale`` as consecutive selections, in SKU order.
+
+    For feeds: the same products ``select_products`` chooses for the channel and locale
+    (approved, published to the channel, complete in ``locale``; no fallback locale, so an
+    incomplete product is left out as it is there), read from one query over
+    ``publishable_products`` instead of sending every id of the catalog back to the
+    database. Memory stays flat whatever the catalog size. The products left out are not
+    listed in ``skipped``: a feed has no log to show them in (``select_products`` lists them
+    for outputs that keep one).
+    """
+    _check_locale(channel, locale)
+    ids = (
+        publishable_products(channel=channel, locales=[locale])
+        .order_by("sku")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=chunk_size)
+    )
+    chunk = []
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) >= chunk_size:
+            yield Selection(channel, locale, audience, fallback_locale=None, product_ids=chunk)
+            chunk = []
+    if chunk:
+        yield Selection(channel, locale, audience, fallback_locale=None, product_ids=chunk)

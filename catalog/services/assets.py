@@ -248,19 +248,26 @@ def rendition_url(*, asset: Asset, spec: str) -> str:
 
 def asset_rendition(*, asset: Asset, spec: str) -> str | None:
     """Storage path of a resized copy, made once per (content, spec) and then reused."""
-    if asset.kind != AssetKind.IMAGE or not asset.content_hash:
+    if asset.kind != AssetKind.IMAGE:
+        return None
+    return image_rendition(content_hash=asset.content_hash, file_name=asset.file.name, spec=spec)
+
+
+def image_rendition(*, content_hash: str, file_name: str, spec: str) -> str | None:
+    """``asset_rendition`` for an image known by its stored columns (no model instance)."""
+    if not content_hash:
         return None
     rendition = RENDITIONS[spec]
-    key = _rendition_key(asset.content_hash, spec)
+    key = _rendition_key(content_hash, spec)
     known = _KNOWN_RENDITIONS.get(key)
     if known is not None:
         return known
     for fmt in ("jpg", "png"):
-        path = rendition_path(asset.content_hash, spec, fmt)
+        path = rendition_path(content_hash, spec, fmt)
         if default_storage.exists(path):
             _KNOWN_RENDITIONS[key] = path
             return path
-    with default_storage.open(asset.file.name, "rb") as source, Image.open(source) as image:
+    with default_storage.open(file_name, "rb") as source, Image.open(source) as image:
         image = ImageOps.exif_transpose(image)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         image.thumbnail((rendition.max_side, rendition.max_side), Image.Resampling.LANCZOS)
@@ -273,7 +280,7 @@ def asset_rendition(*, asset: Asset, spec: str) -> str | None:
             image.convert("RGB").save(
                 buffer, "JPEG", quality=rendition.quality, optimize=True, progressive=True
             )
-    path = rendition_path(asset.content_hash, spec, fmt)
+    path = rendition_path(content_hash, spec, fmt)
     if not default_storage.exists(path):
         default_storage.save(path, ContentFile(buffer.getvalue()))
     _KNOWN_RENDITIONS[key] = path

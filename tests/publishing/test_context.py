@@ -1,12 +1,19 @@
 """View objects: what a reader in one locale and audience sees, with a fixed query count."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 
-from catalog.models import Asset, Price
+from catalog.models import Asset, Audience, Price
 from catalog.services.assets import asset_create
-from publishing.context import build_product_views, content_checksum
+from catalog.services.values import sanitize_rich_text
+from publishing.context import (
+    ProductViewBuilder,
+    _sanitized,
+    build_product_views,
+    content_checksum,
+)
 from publishing.selection import select_products
 from tests.factories import image_upload, make_attribute
 
@@ -96,3 +103,31 @@ def test_the_checksum_changes_with_the_content_only(publish, web):
     assert first == content_checksum(views_for(web, "en"), kind="catalog")
     Asset.objects.filter(product=product).update(alt_text_en="New alt")
     assert first != content_checksum(views_for(web, "en"), kind="catalog")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "  plain text  ", "Valaisin, 230 V", "چراغ «ب»", "a & b", "1 < 2", "x\u00a0y",
+     "a\r\nb", "\ufeffbom", "<p>x</p><script>1</script>", "<b onclick='x'>y</b>", "\tz\n"],
+)  # fmt: skip
+def test_text_without_markup_skips_the_sanitizer_with_the_same_result(text):
+    assert _sanitized(text) == sanitize_rich_text(text)
+
+
+def test_one_builder_serves_many_chunks_with_the_same_views(
+    publish, web, django_assert_max_num_queries
+):
+    """Per-output caches change nothing: views built chunk by chunk equal one build."""
+    for index in range(4):
+        publish(f"P{index}")
+    selection = select_products(channel=web, locale="fa")
+    whole = build_product_views(selection)
+    builder = ProductViewBuilder(channel=web, audience=None)
+    parts = []
+    for start in (0, 2):
+        part = dataclasses.replace(selection, product_ids=selection.product_ids[start : start + 2])
+        with django_assert_max_num_queries(12):
+            parts += builder.build(part)
+    assert parts == whole
+    with pytest.raises(ValueError):
+        builder.build(select_products(channel=web, locale="fa", audience=Audience(pk=999)))

@@ -1,6 +1,7 @@
 """Marketplace feeds: well-formed Merchant RSS, CSV and JSON Lines, streamed in chunks."""
 
 import csv
+import dataclasses
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -133,3 +134,18 @@ def test_changes_show_up_in_the_next_feed(publish, web):
     product_update(product=product, texts={"name": {"fi": "Uusi nimi"}})
     (item,) = merchant(web).iter("item")
     assert item.findtext("title") == "Uusi nimi"
+
+
+def test_links_of_plain_and_unicode_slugs_match_the_web_pages(publish, web):
+    """The feed's shortcut for plain slugs gives the address the web app reverses."""
+    from publishing.context import build_product_views
+    from publishing.feeds.base import product_link
+    from publishing.links import product_public_url
+    from publishing.selection import select_products
+
+    publish("P")
+    (view,) = build_product_views(select_products(channel=web, locale="fa"))
+    for slug in (view.slug, "lamp_2-B", "چراغ-سقفی"):
+        plain = dataclasses.replace(view, slug=slug)
+        assert product_link(plain) == "http://" + product_link(plain).split("://", 1)[1]
+        assert product_link(plain).endswith(product_public_url("fa", slug))

@@ -5,7 +5,11 @@ from django.core.exceptions import ValidationError
 
 from catalog.services.products import product_update
 from catalog.services.status import product_set_status
-from publishing.selection import publishable_products, select_products
+from publishing.selection import (
+    publishable_products,
+    select_products,
+    select_products_in_chunks,
+)
 from tests.factories import make_category
 
 
@@ -75,3 +79,19 @@ def test_the_queryset_form_follows_completeness_changes(publish, web):
     product_update(product=product, texts={"name": {"fi": ""}})
     assert list(publishable_products(channel=web, locales=["fi"])) == []
     assert list(publishable_products(channel=web, locales=["en"])) == [product]
+
+
+def test_feeds_read_the_same_products_in_chunks(publish, web):
+    """Chunked selection: exactly what select_products chooses, in the same (SKU) order."""
+    for sku in ("C", "A", "E", "B"):
+        publish(sku)
+    publish("DRAFT", approve=False)
+    publish("NO-FA", locales=("en", "tr", "fi", "az"))
+    chunks = list(select_products_in_chunks(channel=web, locale="fa", chunk_size=2))
+    assert [len(c.product_ids) for c in chunks] == [2, 2]
+    assert [pk for c in chunks for pk in c.product_ids] == select_products(
+        channel=web, locale="fa"
+    ).product_ids
+    assert {c.locale for c in chunks} == {"fa"} and not any(c.fallback_ids for c in chunks)
+    with pytest.raises(ValidationError):
+        list(select_products_in_chunks(channel=web, locale="xx"))
