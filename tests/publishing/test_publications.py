@@ -37,9 +37,10 @@ def test_a_render_records_progress_log_checksum_and_pages(catalog, web):
     assert publication.status == "done" and publication.progress == 100
     assert publication.started_at <= publication.finished_at
     assert len(publication.checksum) == 64 and publication.page_count == 4
-    assert "3 products selected for web / fi" in publication.log
-    assert "1 product skipped: incomplete in fi (NOFI-1)" in publication.log
-    assert "4 pages written" in publication.log
+    # The log is written in the language of the publication, like the rest of the render.
+    assert "3 tuotetta valittu: web / fi" in publication.log
+    assert "1 tuote ohitettiin: keskeneräinen kielellä fi (NOFI-1)" in publication.log
+    assert "4 sivua kirjoitettu" in publication.log
 
 
 def test_republishing_unchanged_content_reuses_the_file(catalog, web):
