@@ -5,14 +5,18 @@ Every kind reads the one selection (publishing.selection) and the one set of vie
 (static/publishing/print/) and take colours and logo from the publication's Theme.
 """
 
+import multiprocessing
+import os
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -156,6 +160,19 @@ def _absolute(url: str) -> str:
     return url if "://" in url else settings.PIM_PUBLIC_BASE_URL.rstrip("/") + url
 
 
+def _product_links(publication: Publication, views: list[ProductView]) -> dict[int, str]:
+    """The short link URL of every product printed, by product id (one query, one insert)."""
+    from publishing.services.short_links import short_link_url, short_links_get_or_create
+
+    links = short_links_get_or_create(
+        product_ids=[view.id for view in views],
+        publication=publication if publication.pk else None,
+        channel=publication.channel,
+        locale=publication.locale,
+    )
+    return {pk: short_link_url(link) for pk, link in links.items()}
+
+
 def _product_link(publication: Publication, view: ProductView) -> str:
     from publishing.services.short_links import short_link_get_or_create, short_link_url
 
@@ -180,8 +197,7 @@ def _instructions_link(publication: Publication, view: ProductView) -> tuple[str
     return _product_link(publication, view), "product"
 
 
-def _item(publication: Publication, view: ProductView, *, barcode: bool = False) -> dict:
-    url = _product_link(publication, view)
+def _item(url: str, view: ProductView, *, barcode: bool = False) -> dict:
     item = {"product": view, "qr": qr_code_url(url), "url": url}
     if barcode:
         item["barcode"] = barcode_image(view.gtin)
@@ -216,7 +232,9 @@ def _sections(items: list[dict]) -> list[dict]:
 _BATCH = 200
 
 
-def _print_item(publication: Publication, view: ProductView, log: list[str]) -> dict:
+def _print_item(
+    publication: Publication, view: ProductView, links: dict[int, str], log: list[str]
+) -> dict:
     """What one product's block, sheet or label needs besides its view: codes and lists."""
     kind, locale = publication.kind, publication.locale
     if kind == PublicationKind.INSTRUCTION_SHEET:
@@ -225,7 +243,7 @@ def _print_item(publication: Publication, view: ProductView, log: list[str]) -> 
         item["images"] = [i for i in view.images if i.role in ("main", "gallery", "drawing")]
         return item
     needs_barcode = kind in (PublicationKind.TECHNICAL_SHEET, PublicationKind.LABELS)
-    item = _item(publication, view, barcode=needs_barcode)
+    item = _item(links[view.id], view, barcode=needs_barcode)
     if needs_barcode and view.gtin and item["barcode"] is None:
         log.append(
             _("%(sku)s: GTIN %(gtin)s has no retail barcode") % {"sku": view.sku, "gtin": view.gtin}
@@ -252,11 +270,16 @@ def print_context(
         )
     items = []
     total = len(source.views)
-    # Short links and codes are made in batches: one transaction per batch, not per link.
+    # An instruction sheet points at its manual or video; only a fallback needs a short link.
+    links = (
+        {}
+        if kind == PublicationKind.INSTRUCTION_SHEET
+        else _product_links(publication, source.views)
+    )
     for start in range(0, total, _BATCH):
         with transaction.atomic():
             for view in source.views[start : start + _BATCH]:
-                items.append(_print_item(publication, view, log))
+                items.append(_print_item(publication, view, links, log))
         if progress:
             done = min(total, start + _BATCH)
             progress(40 + 15 * done // total, _("Codes for %(n)s products") % {"n": done})
@@ -322,18 +345,53 @@ def print_html(publication: Publication, context: dict) -> str:
         return render_to_string(_TEMPLATES[publication.kind], context)
 
 
+# Below this many labels per part, forking and a part's fixed cost (stylesheets, fonts,
+# a second font subset in the PDF) outweigh laying out in parallel.
+_MIN_LABELS_PER_PART = 96
+
+
+def print_workers() -> int:
+    """How many processes lay out one document: PIM_PRINT_WORKERS, or one per usable CPU."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # parts are laid out in forked children (not available on Windows)
+    configured = getattr(settings, "PIM_PRINT_WORKERS", 0)
+    if configured > 0:
+        return configured
+    return len(os.sched_getaffinity(0))
+
+
+def print_html_parts(publication: Publication, context: dict, *, parts: int) -> list[str]:
+    """The printed HTML as up to ``parts`` documents of whole pages, to lay out in parallel.
+
+    Only labels split: their pages are independent (no page numbers, contents or running
+    headers flow between them, Kozea/WeasyPrint#1060). Every other kind comes back whole.
+    """
+    if publication.kind != PublicationKind.LABELS or parts < 2:
+        return [print_html(publication, context)]
+    label_format = context["label_format"]
+    key = "sheets" if label_format.is_sheet else "items"
+    pages = context[key]
+    parts = min(parts, len(pages) * label_format.per_page // _MIN_LABELS_PER_PART)
+    if parts < 2:
+        return [print_html(publication, context)]
+    size = -(-len(pages) // parts)
+    return [
+        print_html(publication, {**context, key: pages[start : start + size]})
+        for start in range(0, len(pages), size)
+    ]
+
+
 @dataclass(frozen=True)
 class PdfResult:
     pages: int
     refused: tuple[str, ...]
     seconds_layout: float
     seconds_write: float
+    parts: int = 1
 
 
 def pdf_write(html: str, target: Path, *, progress: Progress | None = None) -> PdfResult:
     """Lay out ``html`` and write the PDF to ``target``, reading local files only."""
-    import time
-
     fetcher = ProjectFilesFetcher()
     started = time.monotonic()
     document = HTML(
@@ -349,3 +407,65 @@ def pdf_write(html: str, target: Path, *, progress: Progress | None = None) -> P
         seconds_layout=laid_out - started,
         seconds_write=time.monotonic() - laid_out,
     )
+
+
+def _write_part(html: str, target: str) -> PdfResult:
+    return pdf_write(html, Path(target))
+
+
+def pdf_write_parts(
+    parts: list[str], target: Path, *, progress: Progress | None = None
+) -> PdfResult:
+    """Lay out each part in its own process and merge the PDFs, in order, into ``target``.
+
+    Children are forked: they inherit settings and loaded code, get only an HTML string and
+    never touch the database. Layout and PDF seconds are the slowest part's; the merge counts
+    as PDF time.
+    """
+    if len(parts) == 1:
+        return pdf_write(parts[0], target, progress=progress)
+    # A connection open at fork time is shared with the children; close what can be closed
+    # (not inside a transaction, which closing would lose). Children never use it.
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+    files = [target.with_name(f"{target.name}.{number}") for number in range(len(parts))]
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+            futures = [
+                pool.submit(_write_part, html, str(file))
+                for html, file in zip(parts, files, strict=True)
+            ]
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if progress:
+                    progress(60 + 30 * done // len(parts), _("Laid out part %(n)s of %(total)s")
+                             % {"n": done, "total": len(parts)})  # fmt: skip
+            results = [future.result() for future in futures]
+        started = time.monotonic()
+        _merge_pdfs(files, target)
+        merged = time.monotonic() - started
+    finally:
+        for file in files:
+            file.unlink(missing_ok=True)
+    return PdfResult(
+        pages=sum(r.pages for r in results),
+        refused=tuple(line for r in results for line in r.refused),
+        seconds_layout=max(r.seconds_layout for r in results),
+        seconds_write=max(r.seconds_write for r in results) + merged,
+        parts=len(parts),
+    )
+
+
+def _merge_pdfs(files: list[Path], target: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for file in files:
+        writer.append(PdfReader(file))
+    metadata = PdfReader(files[0]).metadata
+    if metadata:
+        writer.add_metadata(dict(metadata))
+    with open(target, "wb") as handle:
+        writer.write(handle)

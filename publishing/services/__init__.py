@@ -5,7 +5,11 @@ from publishing.services.publications import (
     publication_enqueue,
     publication_render,
 )
-from publishing.services.short_links import short_link_get_or_create, short_link_url
+from publishing.services.short_links import (
+    short_link_get_or_create,
+    short_link_url,
+    short_links_get_or_create,
+)
 
 __all__ = [
     "publication_create",
@@ -13,4 +17,5 @@ __all__ = [
     "publication_render",
     "short_link_get_or_create",
     "short_link_url",
+    "short_links_get_or_create",
 ]

@@ -183,7 +183,7 @@ def publication_render(
     Never raises for a failed render: the reason is recorded on the publication (status
     failed), so the background worker and the admin see the same thing.
     """
-    from publishing.printing.documents import pdf_write, print_context, print_html, print_source
+    from publishing.printing import documents
 
     now = timezone.now()
     Publication.objects.filter(pk=publication.pk).update(
@@ -194,7 +194,7 @@ def publication_render(
     try:
         with translation.override(publication.locale):
             recorder.progress(5, _("Selecting products"))
-            source = print_source(publication)
+            source = documents.print_source(publication)
             recorder.log(
                 _("%(count)s products selected for %(channel)s / %(locale)s")
                 % {
@@ -216,14 +216,18 @@ def publication_render(
                         pages=previous.page_count, reused_from=previous)  # fmt: skip
                 recorder.progress(100, _("Done"))
                 return publication
-            context = print_context(publication, source, progress=recorder.progress)
+            context = documents.print_context(publication, source, progress=recorder.progress)
             for line in context["log"]:
                 recorder.log(line)
-            html = print_html(publication, context)
+            # Labels are laid out in parallel parts (pages independent); the rest in one.
+            parts = documents.print_html_parts(
+                publication, context, parts=documents.print_workers()
+            )
             recorder.progress(60, _("Laying out pages"))
             name = _result_name(publication, source.checksum)
             result = _store_atomically(
-                lambda path: pdf_write(html, path, progress=recorder.progress), name
+                lambda path: documents.pdf_write_parts(parts, path, progress=recorder.progress),
+                name,
             )
             for refused in result.refused:
                 recorder.log(_("Not loaded: %(reason)s") % {"reason": refused})
@@ -235,6 +239,11 @@ def publication_render(
                     "write": result.seconds_write,
                 }
             )
+            if result.parts > 1:
+                recorder.log(
+                    _("Laid out in %(parts)s parallel parts, merged in page order")
+                    % {"parts": result.parts}
+                )
             _finish(publication, file=name, checksum=source.checksum, pages=result.pages)
             recorder.progress(100, _("Done"))
     except Exception as exc:

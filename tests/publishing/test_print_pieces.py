@@ -8,8 +8,8 @@ from publishing.models import Campaign, ShortLink
 from publishing.printing.codes import gtin_symbology
 from publishing.services import short_link_url
 from tests.factories import image_upload
-from tests.publishing.pdf_tools import decode_codes, page_sizes_mm, page_texts
-from tests.publishing.printing import make_print_catalog, pdf_path, render
+from tests.publishing.pdf_tools import decode_codes, fonts, page_sizes_mm, page_texts
+from tests.publishing.printing import GTINS, make_print_catalog, pdf_path, render
 
 
 @pytest.fixture
@@ -50,6 +50,31 @@ def test_an_a4_label_sheet_places_three_by_eight_readable_labels(publish, web):
     assert len([c for c in codes if c.startswith("QR-Code:")]) == 8
     assert "UPC-A:036000291452" in codes
     assert "EAN-13:5901234123457" in codes
+
+
+def test_a_long_label_run_is_laid_out_in_parallel_parts_merged_in_order(
+    catalog, web, settings, monkeypatch
+):
+    """Parts are rendered in forked processes; the merged PDF keeps every label in order."""
+    from publishing.printing import documents
+
+    settings.PIM_PRINT_WORKERS = 2
+    monkeypatch.setattr(documents, "_MIN_LABELS_PER_PART", 1)
+    skus = ["LAMP-1", "LAMP-2", "LAMP-3"]
+    publication = render("labels", channel=web, locale="fi", skus=skus, label_format="62x29")
+    path = pdf_path(publication)
+    assert "2 parallel parts" in publication.log
+    assert page_sizes_mm(path) == [(62, 29)] * 3
+    texts = page_texts(path)
+    assert "Pöytävalaisin" in texts[0] and "Lattiavalaisin" in texts[1]
+    assert "Puutarhavalo" in texts[2]
+    assert all(font["embedded"] for font in fonts(path))
+    for page, (sku, gtin) in enumerate(zip(skus, GTINS, strict=False), start=1):
+        symbology = "UPC-A" if gtin_symbology(gtin)[0] == "upca" else "EAN-13"
+        assert sorted(decode_codes(path, page=page)) == [
+            f"{symbology}:{gtin_symbology(gtin)[1]}",
+            f"QR-Code:{_link(publication, sku)}",
+        ]
 
 
 def test_labels_can_leave_out_prices(catalog, web):
