@@ -130,8 +130,9 @@ def prices_build(*, product: Product, prices, user=None) -> list[Price]:
             amount=amount,
             sale_amount=sale,
         )
-        # The product has no row yet, and its new prices cannot collide (checked above).
-        price.full_clean(exclude=["product"], validate_constraints=False)
+        # The product has no row yet, so its new prices cannot collide with stored ones (and
+        # not with each other: checked above); channel and audience are loaded instances.
+        price.full_clean(exclude=["product", "channel", "audience"], validate_constraints=False)
         built.append(price)
     return built
 

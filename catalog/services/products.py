@@ -2,6 +2,7 @@
 
 import contextlib
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from modeltranslation.fields import TranslationField
 from simple_history.models import HistoricalRecords
 from stdnum import ean
 
@@ -355,10 +357,24 @@ def product_build(
     **fields,
 ) -> Product:
     """An unsaved product from plain data; ``texts`` is {field: {language: text}}."""
-    product = Product(sku=sku, family=family, **fields)
+    product = Product(sku=sku, family=family, **{**_translated_defaults(), **fields})
     _apply_texts(product, texts or {})
     product.values = dict(values or {})
     return product
+
+
+@functools.cache
+def _translated_defaults() -> dict:
+    """The per-language fields' defaults, given to Product() so it need not compute them.
+
+    modeltranslation computes each under translation.override(): 45 fields, about half the
+    cost of creating a product instance in a bulk import. They are constants.
+    """
+    return {
+        f.attname: f.get_default()
+        for f in Product._meta.concrete_fields
+        if isinstance(f, TranslationField) and not (f.has_default() and callable(f.default))
+    }
 
 
 def product_create(

@@ -14,6 +14,7 @@ importing again changes nothing.
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -171,17 +172,50 @@ def cell_text(attribute: Attribute | None, data) -> str:
     return str(data)
 
 
-def product_row(product: Product, columns: list[Column], catalog: _Catalog) -> dict[str, str]:
+@dataclass
+class _Relations:
+    """Category and channel ids and prices of a chunk of products, in three flat queries.
+
+    Cheaper than prefetch_related, which builds a queryset per product and relation.
+    """
+
+    categories: dict[int, list[int]]
+    channels: dict[int, list[int]]
+    # product id -> {(channel id, currency, audience id): (amount, sale amount)}
+    prices: dict[int, dict[tuple, tuple]]
+
+    @classmethod
+    def load(cls, product_ids: list[int]) -> "_Relations":
+        relations = cls(defaultdict(list), defaultdict(list), defaultdict(dict))
+        for name in ("categories", "channels"):
+            through = Product._meta.get_field(name).remote_field.through
+            target = Product._meta.get_field(name).m2m_reverse_field_name()
+            links = getattr(relations, name)
+            for product_id, target_id in through.objects.filter(
+                product_id__in=product_ids
+            ).values_list("product_id", f"{target}_id"):
+                links[product_id].append(target_id)
+        rows = Price.objects.filter(product_id__in=product_ids).values_list(
+            "product_id", "channel_id", "currency", "audience_id", "amount", "sale_amount"
+        )
+        for product_id, channel_id, currency, audience_id, amount, sale in rows:
+            relations.prices[product_id][(channel_id, currency, audience_id)] = (amount, sale)
+        return relations
+
+
+def product_row(
+    product: Product, columns: list[Column], catalog: _Catalog, relations: _Relations
+) -> dict[str, str]:
     """The product as one spreadsheet row (cells as text)."""
     codes, audiences = catalog.channel_codes, catalog.audience_codes
     prices = {
-        (codes[p.channel_id], p.currency, audiences.get(p.audience_id)): p
-        for p in product.prices.all()
+        (codes[channel_id], currency, audiences.get(audience_id)): amounts
+        for (channel_id, currency, audience_id), amounts in relations.prices[product.pk].items()
     }
     row = {}
     for column in columns:
         if column.kind == "base":
-            row[column.name] = _base_cell(product, column.key, catalog)
+            row[column.name] = _base_cell(product, column.key, catalog, relations)
         elif column.kind == "text":
             row[column.name] = getattr(product, f"{column.key}_{column.locale}", None) or ""
         elif column.kind == "value":
@@ -191,26 +225,26 @@ def product_row(product: Product, columns: list[Column], catalog: _Catalog) -> d
                     data = entry.get("data")
             row[column.name] = cell_text(catalog.attributes.get(column.key), data)
         else:
-            price = prices.get((column.channel, column.currency, column.audience))
+            amounts = prices.get((column.channel, column.currency, column.audience))
             amount = None
-            if price is not None:
-                amount = price.amount if column.kind == "price" else price.sale_amount
+            if amounts is not None:
+                amount = amounts[0] if column.kind == "price" else amounts[1]
             row[column.name] = "" if amount is None else str(amount)
     return row
 
 
-def _base_cell(product: Product, name: str, catalog: _Catalog) -> str:
+def _base_cell(product: Product, name: str, catalog: _Catalog, relations: _Relations) -> str:
     if name == "family":
         return catalog.family_codes.get(product.family_id, "")
     if name == "parent":
         return catalog.model_codes.get(product.model_id, "") if product.model_id else ""
     if name == "categories":
         return LIST_SEPARATOR.join(
-            sorted(catalog.category_codes[c.pk] for c in product.categories.all())
+            sorted(catalog.category_codes[pk] for pk in relations.categories[product.pk])
         )
     if name == "channels":
         return LIST_SEPARATOR.join(
-            sorted(catalog.channel_codes[c.pk] for c in product.channels.all())
+            sorted(catalog.channel_codes[pk] for pk in relations.channels[product.pk])
         )
     return getattr(product, name) or ""
 
@@ -224,16 +258,13 @@ def products_export_rows(*, queryset=None) -> tuple[list[str], Iterator[dict[str
     def rows():
         last = 0
         while True:
-            chunk = list(
-                queryset.filter(pk__gt=last)
-                .order_by("pk")
-                .prefetch_related("categories", "channels", "prices")[:_CHUNK]
-            )
+            chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:_CHUNK])
             if not chunk:
                 return
             last = chunk[-1].pk
+            relations = _Relations.load([product.pk for product in chunk])
             for product in chunk:
-                yield product_row(product, columns, catalog)
+                yield product_row(product, columns, catalog, relations)
 
     return [c.name for c in columns], rows()
 
@@ -478,12 +509,8 @@ def _import_rows(body, columns, catalog, user, report, progress) -> None:
     for start in range(0, len(body), _CHUNK):
         chunk = body[start : start + _CHUNK]
         skus = [_cell(cells, columns, "sku") for _n, cells in chunk]
-        existing = {
-            p.sku: p
-            for p in Product.objects.filter(sku__in=skus)
-            .select_related("model")
-            .prefetch_related("categories", "channels", "prices")
-        }
+        existing = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
+        relations = _Relations.load([p.pk for p in existing.values()])
         if category_index is not None:
             lookups.load_categories(
                 code.strip()
@@ -518,7 +545,7 @@ def _import_rows(body, columns, catalog, user, report, progress) -> None:
                 if new_row is not None:
                     new_rows.append(new_row)
                 continue
-            current = product_row(product, named, catalog)
+            current = product_row(product, named, catalog, relations)
             changed = [c.name for c in named if _differs(row[c.name], current[c.name])]
             if not changed:
                 report.rows.append(RowOutcome(number, sku, "unchanged"))
