@@ -98,14 +98,13 @@ def attribute_raw(view: ProductView, code: str):
 def merchant_fields(view: ProductView) -> dict:
     """The Google Merchant Center fields of one product (also the CSV columns)."""
     mapping = getattr(settings, "PIM_FEED_ATTRIBUTES", {})
-    availability = attribute_raw(view, mapping.get("availability", "availability"))
+    raw = {attribute.code: attribute.raw for attribute in reversed(view.attributes)}
+    availability = raw.get(mapping.get("availability", "availability"))
     availability = availability if availability in MERCHANT_AVAILABILITY else "in_stock"
-    condition = attribute_raw(view, mapping.get("condition", "condition"))
+    condition = raw.get(mapping.get("condition", "condition"))
     condition = condition if condition in MERCHANT_CONDITIONS else "new"
-    mpn = attribute_raw(view, mapping.get("mpn", "mpn")) or view.sku
-    category = attribute_raw(
-        view, mapping.get("google_product_category", "google_product_category")
-    )
+    mpn = raw.get(mapping.get("mpn", "mpn")) or view.sku
+    category = raw.get(mapping.get("google_product_category", "google_product_category"))
     main = view.main_image
     others = [image for image in view.images if image is not main][:10]
     price = view.price

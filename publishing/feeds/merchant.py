@@ -13,6 +13,8 @@ from publishing.feeds.base import merchant_fields
 G_NS = "http://base.google.com/ns/1.0"
 # Characters XML 1.0 forbids (control characters other than tab, newline, return).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Most values need neither escaping nor cleaning: one search tells, and they are used as is.
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ITEMS_PER_CHUNK = 100
 _FIELDS = ("id", "title", "description", "link", "image_link", "additional_image_link",
            "price", "sale_price", "availability", "gtin", "mpn", "brand", "condition",
@@ -21,21 +23,25 @@ _PLAIN = {"title", "description", "link"}  # RSS's own elements, no g: prefix
 
 
 def _text(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
     return escape(_INVALID_XML.sub("", value))
+
+
+_TAGS = tuple((name, name if name in _PLAIN else f"g:{name}") for name in _FIELDS)
 
 
 def merchant_item(view: ProductView) -> str:
     fields = merchant_fields(view)
-    lines = ["<item>"]
-    for name in _FIELDS:
+    parts = ["<item>"]
+    for name, tag in _TAGS:
         value = fields[name]
-        values = value if isinstance(value, list) else [value]
-        tag = name if name in _PLAIN else f"g:{name}"
-        for one in values:
-            if one:
-                lines.append(f"<{tag}>{_text(one)}</{tag}>")
-    lines.append("</item>\n")
-    return "".join(lines)
+        if isinstance(value, list):
+            parts.extend(f"<{tag}>{_text(one)}</{tag}>" for one in value if one)
+        elif value:
+            parts.append(f"<{tag}>{_text(value)}</{tag}>")
+    parts.append("</item>\n")
+    return "".join(parts)
 
 
 def merchant_rss(
