@@ -28,6 +28,8 @@ RICH_TEXT_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan"}, "th": {"colsp
 
 def sanitize_rich_text(html: str) -> str:
     """Keep editorial markup only: no scripts, styles, event handlers or foreign URLs schemes."""
+    if not html:
+        return ""  # most translated fields are empty: skip the parser
     return nh3.clean(
         html or "",
         tags=RICH_TEXT_TAGS,

@@ -1,10 +1,11 @@
 """Completeness is stored per (channel, locale) and never left stale."""
 
 import pytest
+from django.db import transaction
 
 from catalog.models import Completeness, FamilyChannelRequirement
 from catalog.services.assets import asset_create
-from catalog.services.completeness import completeness_recompute
+from catalog.services.completeness import completeness_deferred, completeness_recompute
 from catalog.services.products import product_update
 from tests.factories import image_upload, make_channel, make_product, value
 
@@ -102,3 +103,87 @@ def test_full_recompute_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         assert completeness_recompute() == count
     assert Completeness.objects.count() == count * 5
+
+
+@pytest.fixture
+def recomputes(monkeypatch):
+    """The product ids of every recompute that really runs (deferred ones are not counted)."""
+    from catalog.services import completeness
+
+    calls = []
+    real = completeness._recompute
+
+    def counting(**kwargs):
+        calls.append(kwargs.get("product_ids"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(completeness, "_recompute", counting)
+    return calls
+
+
+def snapshot(products):
+    return {
+        (row.product.sku, row.channel.code, row.locale): (
+            row.ratio,
+            row.required_count,
+            row.missing,
+        )
+        for row in Completeness.objects.filter(product__in=products).select_related(
+            "product", "channel"
+        )
+    }
+
+
+def test_a_deferred_block_recomputes_once_when_it_ends(lamp_family, web, recomputes):
+    """Services and signals inside the block only note products; one recompute follows."""
+    with completeness_deferred():
+        products = [
+            make_product(lamp_family, channels=[web], values={"weight": value("1")})
+            for _ in range(3)
+        ]
+        product_update(product=products[0], texts={"name": {"fi": "Valaisin"}})
+        assert recomputes == []
+        assert not Completeness.objects.exists()
+    assert recomputes == [sorted(p.pk for p in products)]
+    assert Completeness.objects.filter(product__in=products).count() == 3 * 5
+
+
+def test_deferred_results_equal_recomputing_each_product(lamp_family, web, print_channel):
+    with completeness_deferred():
+        products = [
+            make_product(lamp_family, channels=[web], names={"en": "Lamp"}),
+            make_product(lamp_family, channels=[web, print_channel], values={"weight": value("2")}),
+            make_product(lamp_family, channels=[print_channel], names={"fa": "چراغ"}),
+        ]
+    deferred = snapshot(products)
+    Completeness.objects.all().delete()
+    for product in products:
+        completeness_recompute(product_ids=[product.pk])
+    assert snapshot(products) == deferred and len(deferred) == 5 + 5 + 3 + 3
+
+
+def test_nested_blocks_join_the_outer_one(lamp_family, web, recomputes):
+    with completeness_deferred():
+        with completeness_deferred():
+            product = make_product(lamp_family, channels=[web])
+        assert recomputes == []
+    assert recomputes == [[product.pk]]
+
+
+def test_an_exception_inside_discards_the_batch(lamp_family, web, recomputes):
+    with pytest.raises(RuntimeError), transaction.atomic(), completeness_deferred():
+        make_product(lamp_family, channels=[web])
+        raise RuntimeError
+    assert recomputes == []
+    with completeness_deferred():  # the state was reset: a new block works normally
+        product = make_product(lamp_family, channels=[web])
+    assert recomputes == [[product.pk]]
+
+
+def test_immediate_recompute_runs_inside_a_deferred_block(lamp_family, web):
+    """What reads completeness at once (approval) asks for it immediately."""
+    with completeness_deferred():
+        product = make_product(lamp_family, channels=[web])
+        assert not product.completeness.exists()
+        completeness_recompute(product_ids=[product.pk], immediate=True)
+        assert product.completeness.count() == 5

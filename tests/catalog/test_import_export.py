@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Price, Product
 from catalog.services.spreadsheet import products_export, products_import
@@ -212,3 +214,79 @@ def test_commands_import_with_dry_run_and_export(family, tmp_path):
     target = tmp_path / "out.csv"
     call_command("export_products", "--output", str(target), stderr=io.StringIO())
     assert "C-1" in target.read_text("utf-8-sig")
+
+
+def many_rows(count: int, start: int = 0) -> list[list[str]]:
+    rows = [["sku", "family", "categories", "channels", "name-en", "name-fi", "weight", "claim-fi",
+             "tags", "price-web-EUR"]]  # fmt: skip
+    for number in range(start, start + count):
+        rows.append([f"M-{number}", "lamps", "lighting", "web", f"Lamp {number}", f"Valo {number}",
+                     "1.5", "Kirkas", "eco,led", "9.90"])  # fmt: skip
+    return rows
+
+
+@pytest.mark.parametrize("count", [30, 300])
+def test_a_large_import_uses_a_bounded_number_of_queries(family, web, count):
+    """New rows are validated and saved per batch: no query per row.
+
+    Only multi-row INSERTs grow with the file, because a statement may carry at most 999
+    parameters on SQLite (about 14 product rows); every other query count is constant.
+    """
+    make_category("lighting")
+    with CaptureQueriesContext(connection) as captured:
+        report = run(many_rows(count))
+    assert report.applied and report.counts()["create"] == count
+    statements = [q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries]
+    assert len([s for s in statements if s != "INSERT"]) <= 40
+    assert statements.count("INSERT") <= 20 + count // 5
+    with CaptureQueriesContext(connection) as captured:
+        assert run(many_rows(count)).counts()["unchanged"] == count
+    assert len(captured.captured_queries) <= 20
+
+
+def test_products_created_in_bulk_are_like_those_created_one_by_one(family, web):
+    """Same slugs, values, relations, completeness; one history entry with the relations."""
+    make_category("lighting")
+    assert run(many_rows(3)).applied
+    bulk = Product.objects.get(sku="M-1")
+    single = make_product(family, sku="S-1", channels=[web], names={"en": "Lamp 1"},
+                          values={"weight": value("1.5")})  # fmt: skip
+    assert bulk.slug_en == "lamp-1" and single.slug_en == "lamp-1-s-1"
+    assert bulk.values["tags"] == value(["eco", "led"])
+    assert [c.code for c in bulk.channels.all()] == ["web"]
+    assert {(r.locale, r.ratio) for r in bulk.completeness.all()} >= {("fi", 75), ("en", 50)}
+    (entry,) = bulk.history.all()
+    assert entry.history_type == "+" and entry.version == 1
+    assert [c.category.code for c in entry.categories.all()] == ["lighting"]
+    assert [c.channel.code for c in entry.channels.all()] == ["web"]
+    price = bulk.prices.get()
+    assert str(price.amount) == "9.90" and price.history.count() == 1
+
+
+def test_rows_of_one_file_are_checked_against_each_other(family, web):
+    """Slugs and GTINs of earlier new rows count as taken, as if each row had been saved."""
+    report = run(
+        [
+            ["sku", "family", "name-en", "slug-fi", "gtin"],
+            ["A", "lamps", "Lamp", "valo", "4006381333931"],
+            ["B", "lamps", "Lamp", "", ""],
+            ["C", "lamps", "Other", "valo", "4006381333931"],
+        ]
+    )
+    assert {(p.row, p.column) for p in report.problems} == {(4, "slug-fi"), (4, "gtin")}
+    assert "already" in " ".join(p.message for p in report.problems)
+    report = run([["sku", "family", "name-en"], ["A", "lamps", "Lamp"], ["B", "lamps", "Lamp"]])
+    assert report.applied
+    assert Product.objects.get(sku="B").slug_en == "lamp-b"
+
+
+def test_a_translator_may_not_create_products_by_import(family):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_user
+
+    translator = make_user("kaisa", role="translator", languages=["fi"])
+    translator.user_permissions.add(Permission.objects.get(codename="add_product"))
+    report = run([["sku", "family", "name-fi"], ["T-1", "lamps", "Valo"]], user=translator)
+    assert [(p.row, p.code) for p in report.problems] == [(2, "permission")]
+    assert not Product.objects.filter(sku="T-1").exists()
