@@ -58,7 +58,10 @@ def make_family(code="lamps", *, attributes=(), requirements=None):
             translated_fields=list(rule.get("fields", [])),
             asset_roles=list(rule.get("roles", [])),
         )
-        requirement.attributes.set(rule.get("attributes", []))
+        # One by one: the link order (what "missing" lists follow) is then the given order,
+        # whatever the ids (add() of several goes through a set).
+        for attribute in rule.get("attributes", []):
+            requirement.attributes.add(attribute)
     return family
 
 
