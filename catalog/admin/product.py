@@ -45,6 +45,7 @@ from catalog.models import (
 )
 from catalog.models.product import INHERITED_TEXT_FIELDS, PRODUCT_TEXT_FIELDS
 from catalog.services.assets import asset_rendition
+from catalog.services.history import product_related_history
 from catalog.services.permissions import user_editable_languages
 from catalog.services.product_models import product_model_save
 from catalog.services.products import EditConflict, product_assign_categories, product_save
@@ -395,7 +396,17 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
     inlines = (AssetInline, PriceInline)
     actions = ("change_status", "assign_categories")
     history_list_display = ("version", "status")
+    object_history_template = "admin/catalog/product/object_history.html"
     save_on_top = True
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Prices and assets keep their own history; show it beside the product's."""
+        product = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "related_history": product_related_history(product=product) if product else [],
+        }
+        return super().history_view(request, object_id, extra_context)
 
     @property
     def media(self):

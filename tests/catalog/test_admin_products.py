@@ -375,3 +375,21 @@ def test_a_stale_product_model_form_is_refused(superuser_client, lamp_family):
     assert response.status_code == 200
     assert "changed by someone else" in form_errors(response)
     assert ProductModel.objects.get(pk=model.pk).name_en == "Theirs"
+
+
+def test_the_history_page_also_lists_price_and_asset_changes(superuser_client, lamp, web):
+    """Prices and assets keep their own history; the product's history page shows who changed
+    which price or asset and to what."""
+    from catalog.models import Price
+    from catalog.services.assets import asset_create
+    from tests.factories import image_upload
+
+    price = Price.objects.create(product=lamp, channel=web, currency="EUR", amount="10.00")
+    price.amount = "12.50"
+    price.save()
+    asset_create(owner=lamp, role="main", upload=image_upload("lamp-photo.png"))
+    html = superuser_client.get(reverse("admin:catalog_product_history", args=[lamp.pk])).content
+    html = html.decode()
+    assert 'id="related-history"' in html
+    assert "web: 12.50 EUR" in html and "web: 10.00 EUR" in html
+    assert "main: lamp-photo.png" in html
