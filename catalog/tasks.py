@@ -1,7 +1,7 @@
 """Background jobs of the catalog (django-tasks): large spreadsheet imports with progress."""
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django_tasks import task
 
@@ -16,7 +16,7 @@ def import_progress_key(job_id: str) -> str:
 
 def import_progress(job_id: str) -> dict | None:
     """What a running or finished import job reports: state, done, total, report."""
-    return cache.get(import_progress_key(job_id))
+    return caches["shared"].get(import_progress_key(job_id))
 
 
 @task()
@@ -25,11 +25,11 @@ def products_import_task(
 ) -> dict:
     """Import a stored spreadsheet; progress and the final report go to the shared cache."""
     key = import_progress_key(job_id)
-    cache.set(key, {"state": "running", "done": 0, "total": None}, PROGRESS_TTL)
+    caches["shared"].set(key, {"state": "running", "done": 0, "total": None}, PROGRESS_TTL)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
     def progress(done: int, total: int) -> None:
-        cache.set(key, {"state": "running", "done": done, "total": total}, PROGRESS_TTL)
+        caches["shared"].set(key, {"state": "running", "done": done, "total": total}, PROGRESS_TTL)
 
     try:
         with default_storage.open(path, "rb") as handle:
@@ -37,10 +37,10 @@ def products_import_task(
                 fileobj=handle, name=name, user=user, dry_run=dry_run, progress=progress
             )
     except Exception as exc:
-        cache.set(key, {"state": "failed", "error": str(exc)}, PROGRESS_TTL)
+        caches["shared"].set(key, {"state": "failed", "error": str(exc)}, PROGRESS_TTL)
         raise
     finally:
         default_storage.delete(path)
     result = report.as_dict()
-    cache.set(key, {"state": "done", "report": result}, PROGRESS_TTL)
+    caches["shared"].set(key, {"state": "done", "report": result}, PROGRESS_TTL)
     return result

@@ -235,9 +235,18 @@ if PIM_TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
 
 # --- Cache ------------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "default" is per process (page cache); "shared" is seen by every process, so a background
+# worker's progress reaches the web server: a folder under var/ in the embedded mode, Redis when
+# REDIS_URL is set (then both aliases use it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    },
+}
 if env_str("REDIS_URL"):
-    CACHES["default"] = {
+    CACHES["default"] = CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }

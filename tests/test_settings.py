@@ -45,6 +45,31 @@ def test_database_url_selects_postgresql(tmp_path):
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
 
 
+def test_background_progress_goes_to_a_cache_every_process_sees(tmp_path):
+    """The page cache may be per process; the "shared" cache must not be (worker -> web)."""
+    code = (
+        "import json, pim.settings as s;"
+        "print(json.dumps({k: v['BACKEND'] for k, v in s.CACHES.items()}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x", "PIM_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert '"shared": "django.core.cache.backends.filebased.FileBasedCache"' in result.stdout
+    redis = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x", "PIM_VAR_DIR": str(tmp_path), "REDIS_URL": "redis://h"},
+        capture_output=True,
+        text=True,
+    )
+    assert redis.stdout.count("RedisCache") == 2
+
+
 def test_a_malformed_boolean_is_a_clear_error(tmp_path):
     result = load_settings(DEBUG="maybe", PIM_VAR_DIR=str(tmp_path))
     assert "DEBUG must be a boolean" in result.stderr
