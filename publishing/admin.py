@@ -298,6 +298,20 @@ def _extend_product_admin() -> None:
         if action not in actions:
             actions.append(action)
     product_admin.actions = tuple(actions)
+    # The product page shows the two quick actions as buttons (see its change_form template).
+    original_change_view = product_admin.change_view
+
+    def change_view(request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "print_quick_actions": [
+                ("print_technical_sheets", _("Technical sheet")),
+                ("print_labels", _("Label")),
+            ],
+        }
+        return original_change_view(request, object_id, form_url, extra_context)
+
+    product_admin.change_view = change_view
 
 
 _extend_product_admin()
