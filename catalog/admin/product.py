@@ -45,7 +45,7 @@ from catalog.models import (
 )
 from catalog.models.product import INHERITED_TEXT_FIELDS, PRODUCT_TEXT_FIELDS
 from catalog.services.assets import asset_rendition
-from catalog.services.history import product_related_history
+from catalog.services.history import asset_restore, price_restore, product_related_history
 from catalog.services.permissions import user_editable_languages
 from catalog.services.product_models import product_model_save
 from catalog.services.products import EditConflict, product_assign_categories, product_save
@@ -398,6 +398,39 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
     history_list_display = ("version", "status")
     object_history_template = "admin/catalog/product/object_history.html"
     save_on_top = True
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "<path:object_id>/history/restore/<str:kind>/<int:record_id>/",
+                self.admin_site.admin_view(self.restore_related_view),
+                name="catalog_product_restore_related",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_related_view(self, request, object_id, kind, record_id):
+        """Restore one price or asset to a version from the product's history page (POST)."""
+        from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+        from django.urls import reverse
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        product = self.get_object(request, object_id)
+        if product is None or not self.has_change_permission(request, product):
+            raise PermissionDenied
+        restore = {"price": price_restore, "asset": asset_restore}.get(kind)
+        if restore is None:
+            raise PermissionDenied
+        try:
+            restore(product=product, record_id=record_id, user=request.user)
+        except (PermissionDenied, ValidationError) as exc:
+            self.message_user(request, " ".join(_messages_of(exc)), messages.ERROR)
+        else:
+            self.message_user(request, gettext("Restored."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:catalog_product_history", args=[product.pk]))
 
     def history_view(self, request, object_id, extra_context=None):
         """Prices and assets keep their own history; show it beside the product's."""

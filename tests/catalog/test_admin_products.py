@@ -393,3 +393,48 @@ def test_the_history_page_also_lists_price_and_asset_changes(superuser_client, l
     assert 'id="related-history"' in html
     assert "web: 12.50 EUR" in html and "web: 10.00 EUR" in html
     assert "main: lamp-photo.png" in html
+
+
+def test_a_price_and_a_deleted_asset_can_be_restored_from_history(superuser_client, lamp, web):
+    """Every price and asset change is revertable from the product's history page."""
+    from catalog.models import Asset, Price
+    from catalog.services.assets import asset_create
+    from tests.factories import image_upload
+
+    price = Price.objects.create(product=lamp, channel=web, currency="EUR", amount="10.00")
+    first = price.history.earliest()
+    price.amount = "99.00"
+    price.save()
+    asset = asset_create(owner=lamp, role="main", upload=image_upload("lamp-photo.png"))
+    asset_record, asset_pk = asset.history.latest(), asset.pk
+    asset.delete()
+    history = reverse("admin:catalog_product_history", args=[lamp.pk])
+    assert str(first.history_id) in superuser_client.get(history).content.decode()
+
+    url = reverse(
+        "admin:catalog_product_restore_related", args=[lamp.pk, "price", first.history_id]
+    )
+    assert superuser_client.post(url).status_code == 302
+    assert str(Price.objects.get(pk=price.pk).amount) == "10.00"
+    url = reverse(
+        "admin:catalog_product_restore_related", args=[lamp.pk, "asset", asset_record.history_id]
+    )
+    assert superuser_client.post(url).status_code == 302
+    restored = Asset.objects.get(pk=asset_pk)
+    assert restored.role == "main" and restored.original_name == "lamp-photo.png"
+    assert "main" not in [m["code"] for m in lamp.completeness.get(locale="en").missing]
+
+
+def test_a_viewer_cannot_restore_a_price(client, lamp, web):
+    from catalog.models import Price
+
+    price = Price.objects.create(product=lamp, channel=web, currency="EUR", amount="10.00")
+    record = price.history.earliest()
+    price.amount = "20.00"
+    price.save()
+    client.force_login(make_user("vic", role="viewer"))
+    url = reverse(
+        "admin:catalog_product_restore_related", args=[lamp.pk, "price", record.history_id]
+    )
+    assert client.post(url).status_code == 403
+    assert str(Price.objects.get(pk=price.pk).amount) == "20.00"
