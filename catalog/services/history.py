@@ -78,7 +78,8 @@ def price_restore(*, product, record_id: int, user=None) -> Price:
     if user is not None and not user.has_perm("catalog.change_price"):
         raise PermissionDenied(_("You may not edit prices."))
     record = Price.history.get(history_id=record_id, product_id=product.pk)
-    price = Price.objects.select_for_update().filter(pk=record.id).first()
+    # No default ordering: it joins the nullable audience, which PostgreSQL cannot lock.
+    price = Price.objects.order_by().select_for_update().filter(pk=record.id).first()
     if price is None:
         # Deleted since: reuse the price that now holds the same key, or make a new one.
         price = Price.objects.filter(
