@@ -25,6 +25,10 @@ TEST_DEBIAN_PACKAGES=(
 DEBIAN_PACKAGES=("${RUNTIME_DEBIAN_PACKAGES[@]}")
 if [ "${PIM_SETUP_FOR_TESTS:-0}" = "1" ]; then
     DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}")
+    # The HTML validator needs Java and the accessibility check needs npm; both are installed
+    # from Debian only when the machine has none (CI fails rather than skips those checks).
+    command -v java >/dev/null || DEBIAN_PACKAGES+=(default-jre-headless)
+    command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
 fi
 
 install_debian_packages() {

@@ -22,6 +22,7 @@ from engagement.selectors import campaign_analytics
 from publishing.models import Campaign, PublicationStatus, ShortLink
 from publishing.services import publication_create, publication_render, short_link_url
 from tests.publishing.pdf_tools import decode_codes
+from tests.tools import tool_missing
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
@@ -57,7 +58,7 @@ def test_the_demo_holds_a_campaign_an_offer_and_the_readme_api_tokens(demo):
 def test_a_printed_brochure_code_leads_to_a_discount_that_redeems_once(demo, client):
     """Scan → Finnish landing page with a code → 201, then 409 → 1 scan, 1 redemption."""
     if shutil.which("zbarimg") is None:
-        pytest.skip("zbarimg is missing (scripts/test installs zbar-tools)")
+        tool_missing("zbarimg is missing (scripts/test installs zbar-tools)")
     campaign = Campaign.objects.get(code="spring")
     brochure = publication_create(
         kind="brochure",

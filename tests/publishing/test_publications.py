@@ -25,6 +25,7 @@ from publishing.services import publication_create, publication_enqueue
 from tests.factories import make_user
 from tests.publishing.pdf_tools import page_texts
 from tests.publishing.printing import make_print_catalog, pdf_path, render
+from tests.tools import tool_missing
 
 
 @pytest.fixture
@@ -92,9 +93,10 @@ def _redis_available() -> bool:
     return True
 
 
-@pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_a_publication_renders_through_the_redis_backend_and_an_rq_worker(catalog, web):
     """Enqueued on RQ (Redis at 127.0.0.1:6379), rendered by a real RQ worker in burst mode."""
+    if not _redis_available():
+        tool_missing("needs Redis on 127.0.0.1:6379")
     import django_rq
     from django_tasks_rq import Job
     from rq import SimpleWorker
