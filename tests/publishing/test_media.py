@@ -248,6 +248,7 @@ def test_import_uploads_feeds_and_temporary_files_are_private(client, web, setti
         stored("publications/.catalog-web-en-1-abc.pdf.0123.part", PDF),
         stored("assets/ab/upload.part", b"half"),
         stored("somewhere-new/file.png", b"png"),
+        stored("assets/ab/.hidden.png", b"png"),
     ]
     for name in names:
         assert Path(settings.MEDIA_ROOT, name).is_file()
