@@ -5,8 +5,10 @@ them embeds the image, read through the storage API rather than from local disk.
 moto and django-storages are in the dev extra: when they are missing this module fails (an
 import error), it never skips."""
 
+import html
 import importlib
 import io
+import re
 import urllib.request
 from pathlib import Path
 
@@ -96,6 +98,18 @@ def test_uploads_renditions_and_a_pdf_live_in_object_storage(
     with default_storage.open(publication.file.name, "rb") as handle:
         pdf = PdfReader(io.BytesIO(handle.read()))
     assert sum(len(page.images) for page in pdf.pages) >= 1
+
+
+def test_product_pages_link_images_in_the_bucket(s3, s3_endpoint, publish, client):
+    """og:image and JSON-LD keep the bucket's absolute URL (no site address in front)."""
+    product = publish("LAMP-3")
+    page = client.get(f"/en/p/{product.slug_en}/").content.decode()
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
+    og_image = html.unescape(og_image)
+    assert og_image.startswith(f"{s3_endpoint}/{BUCKET}/renditions/")
+    assert download(og_image)[:3] == b"\xff\xd8\xff"
+    srcs = [html.unescape(src) for src in re.findall(r'<img[^>]* src="([^"]+)"', page)]
+    assert srcs and all(download(src) for src in srcs if BUCKET in src)
 
 
 def test_the_print_fetcher_reads_storage_urls_through_the_storage_api(s3, publish, tmp_path):
