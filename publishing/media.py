@@ -39,6 +39,8 @@ from django.urls import URLPattern, path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from publishing.models import Publication, PublicationStatus
+
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 CACHE_SHORT = "public, max-age=300"
 
@@ -93,8 +95,6 @@ def media_is_public(name: str) -> bool:
 
 
 def _public_publication(name: str) -> bool:
-    from publishing.models import Publication, PublicationStatus
-
     return (
         Publication.objects.filter(file=name, status=PublicationStatus.DONE)
         .filter(Q(audience__isnull=True) | Q(audience__is_public=True))
