@@ -4,6 +4,7 @@ Embedded default: SQLite in WAL mode and media under ./var. Scale-out: DATABASE_
 storage and task backends chosen by environment variables.
 """
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -154,17 +155,34 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if env_str("PIM_S3_BUCKET"):
-    # S3-compatible object storage for media (needs the django-storages[s3] extra).
+_S3_BUCKET = env_str("PIM_S3_BUCKET")
+if _S3_BUCKET:
+    # S3-compatible object storage for media: `pip install -e .[s3]` (django-storages).
+    # Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
+    # an instance role...). URLs are signed by default, so a private bucket keeps import
+    # uploads private; with PIM_S3_QUERYSTRING_AUTH=0 they are plain, for a bucket whose
+    # public prefixes are readable (see README, "Deploying"): feeds and cached pages then
+    # never carry an expiring link.
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "PIM_S3_BUCKET is set but django-storages is not installed: pip install -e .[s3]"
+        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("PIM_S3_BUCKET"),
+            "bucket_name": _S3_BUCKET,
             "endpoint_url": env_str("PIM_S3_ENDPOINT_URL") or None,
             "region_name": env_str("PIM_S3_REGION") or None,
+            "custom_domain": env_str("PIM_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": env_bool("PIM_S3_QUERYSTRING_AUTH", default=True),
+            "querystring_expire": env_int("PIM_S3_URL_EXPIRY", 3600),
             "file_overwrite": False,
         },
     }
+# The app serves MEDIA_ROOT at MEDIA_URL itself (also with DEBUG off), with the caching and
+# privacy rules of publishing/media.py; turn off when a front web server does it, or when
+# media lives in object storage (on by default only for local media).
+PIM_SERVE_MEDIA = env_bool("PIM_SERVE_MEDIA", default=not _S3_BUCKET)
 
 # --- Uploads ----------------------------------------------------------------------------------
 PIM_MAX_UPLOAD_BYTES = env_int("PIM_MAX_UPLOAD_MB", 25) * 1024 * 1024

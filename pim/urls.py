@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -8,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagement.api import RedemptionView
 from engagement.views import scan
+from publishing.media import media_urlpatterns
 from publishing.web.sitemaps import SITEMAPS
 from publishing.web.views import root
 
@@ -33,5 +32,5 @@ urlpatterns += i18n_patterns(
     path("", include("engagement.urls")),
 )
 handler404 = "api.errors.handler404"
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media in production as in development (publishing/media.py: what is public, caching, ranges).
+urlpatterns += media_urlpatterns()

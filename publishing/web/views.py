@@ -55,7 +55,10 @@ class Reader:
 
 
 def public_url(path: str) -> str:
-    """Absolute URL on the configured public address (never the request's Host header)."""
+    """Absolute URL on the configured public address (never the request's Host header); a URL
+    that is already absolute (media in object storage or on a CDN) is kept as it is."""
+    if "://" in path:
+        return path
     return settings.PIM_PUBLIC_BASE_URL.rstrip("/") + path
 
 

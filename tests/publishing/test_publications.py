@@ -122,10 +122,10 @@ def test_a_publication_renders_through_the_redis_backend_and_an_rq_worker(catalo
 
 def test_the_fetcher_serves_static_and_media_files(settings):
     assert resolve_print_url(PRINT_BASE_URL + "static/publishing/print/print.css").is_file()
-    media = Path(settings.MEDIA_ROOT) / "x" / "ok.png"
+    media = Path(settings.MEDIA_ROOT) / "assets" / "ab" / "ok.png"
     media.parent.mkdir(parents=True)
     media.write_bytes(b"png")
-    assert resolve_print_url(PRINT_BASE_URL + "media/x/ok.png") == media.resolve()
+    assert resolve_print_url(PRINT_BASE_URL + "media/assets/ab/ok.png") == media.resolve()
 
 
 @pytest.mark.parametrize(
@@ -137,6 +137,8 @@ def test_the_fetcher_serves_static_and_media_files(settings):
         PRINT_BASE_URL + "static/../../../../etc/passwd",
         PRINT_BASE_URL + "static/%2e%2e/%2e%2e/pim/settings.py",
         PRINT_BASE_URL + "media/../../etc/passwd",
+        PRINT_BASE_URL + "media/imports/1-products.xlsx",
+        PRINT_BASE_URL + "media/assets/%2e%2e/imports/1-products.xlsx",
         PRINT_BASE_URL + "etc/passwd",
         "ftp://print.invalid/static/x",
     ],
