@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Long and varied enough for DEBUG off (Django's rule: 50 characters, 5 different).
+GOOD_KEY = "k7Qm-2xZ_pL9vR4tW8yB3nC6dF1gH5jK0sA-eU7iO2qX9wE4rT6yU"
 
 
 def load_settings(**env):
@@ -31,7 +33,7 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
 
 
 def test_the_default_is_sqlite_under_var_with_the_five_reference_languages(tmp_path):
-    result = load_settings(SECRET_KEY="x", PIM_VAR_DIR=str(tmp_path))
+    result = load_settings(SECRET_KEY=GOOD_KEY, PIM_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.sqlite3"' in result.stdout
     assert str(tmp_path / "db.sqlite3") in result.stdout
@@ -40,7 +42,7 @@ def test_the_default_is_sqlite_under_var_with_the_five_reference_languages(tmp_p
 
 def test_database_url_selects_postgresql(tmp_path):
     result = load_settings(
-        SECRET_KEY="x", PIM_VAR_DIR=str(tmp_path), DATABASE_URL="postgres://u@db:5432/pim"
+        SECRET_KEY=GOOD_KEY, PIM_VAR_DIR=str(tmp_path), DATABASE_URL="postgres://u@db:5432/pim"
     )
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
 
@@ -55,7 +57,7 @@ def test_background_progress_goes_to_a_cache_every_process_sees(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "SECRET_KEY": "x", "PIM_VAR_DIR": str(tmp_path)},
+        env={**clean, "SECRET_KEY": GOOD_KEY, "PIM_VAR_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
     )
@@ -63,7 +65,12 @@ def test_background_progress_goes_to_a_cache_every_process_sees(tmp_path):
     redis = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "SECRET_KEY": "x", "PIM_VAR_DIR": str(tmp_path), "REDIS_URL": "redis://h"},
+        env={
+            **clean,
+            "SECRET_KEY": GOOD_KEY,
+            "PIM_VAR_DIR": str(tmp_path),
+            "REDIS_URL": "redis://h",
+        },
         capture_output=True,
         text=True,
     )
@@ -88,7 +95,7 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "SECRET_KEY": "x", "PIM_VAR_DIR": str(tmp_path)},
+        env={**clean, "SECRET_KEY": GOOD_KEY, "PIM_VAR_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
     )

@@ -1,0 +1,63 @@
+"""Login lockout answers (django-axes), the client address behind trusted proxies, and the
+Content-Security-Policy middleware."""
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from publishing.web.views import dealer_login_locked_out
+
+
+def lockout_message() -> str:
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return ngettext(
+        "Too many failed login attempts for this user name. Try again in %(minutes)d minute, "
+        "or ask an administrator to unlock the account.",
+        "Too many failed login attempts for this user name. Try again in %(minutes)d minutes, "
+        "or ask an administrator to unlock the account.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def login_locked_out(request: HttpRequest, original_response=None, credentials=None):
+    """django-axes' lockout answer: the login page again, saying why (429 Too Many Requests)."""
+    message = lockout_message()
+    if request.path.startswith("/admin/"):
+        context = {**admin.site.each_context(request), "title": message, "message": message}
+        response = TemplateResponse(request, "admin/locked_out.html", context, status=429)
+        return response.render()
+    return dealer_login_locked_out(request, message)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address: the socket's, or the one our own proxies put in X-Forwarded-For
+    (counted from the right, so a client cannot choose its address by sending the header)."""
+    count = settings.PIM_TRUSTED_PROXY_COUNT
+    if count > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with one exception: ReDoc (/api/redoc/) builds its styles at run
+    time without a nonce, so its page may apply inline styles, and starts its search worker from
+    a blob. Scripts stay nonce-only there too, and an inline style cannot run code."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info == reverse("api:redoc"):
+            parts.replace = {
+                **(parts.replace or {}),
+                "style-src": [SELF, UNSAFE_INLINE],
+                # Its search index runs in a worker that its own (nonce-checked) script creates.
+                "worker-src": [SELF, "blob:"],
+            }
+        return parts
