@@ -100,6 +100,10 @@ class ApiClientThrottle(SimpleRateThrottle):
             self._wait = self._wait_for(elapsed, duration)
             return False
         count = shared_counter_hit(current_key, timeout=2 * duration + 1)
+        if count == 1:
+            # The file cache deletes an expired entry only when it is read again, and culls at
+            # random when full: drop the window that no estimate reads any more.
+            caches["shared"].delete(f"{key}:{window - 2}")
         if previous * (1 - elapsed) + count > self.num_requests:
             # Another process took the last slot between our read and our increment.
             self._wait = self._wait_for(elapsed, duration)

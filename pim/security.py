@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import ngettext
 
 from publishing.web.views import dealer_login_locked_out
@@ -46,18 +45,23 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+# Pages whose styles are generated inline and cannot carry a nonce; scripts stay nonce-only.
+_INLINE_STYLE_PAGES = {
+    # ReDoc builds its styles at run time and starts its search worker from a blob.
+    "api:redoc": {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]},
+    # The print preview is the HTML given to WeasyPrint, with the theme's page rules inline.
+    "admin:publishing_publication_preview": {"style-src": [SELF, UNSAFE_INLINE]},
+}
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with one exception: ReDoc (/api/redoc/) builds its styles at run
-    time without a nonce, so its page may apply inline styles, and starts its search worker from
-    a blob. Scripts stay nonce-only there too, and an inline style cannot run code."""
+    """django-csp's middleware, with named exceptions for pages that need inline styles (an
+    inline style cannot run code; scripts stay nonce-only everywhere)."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and request.path_info == reverse("api:redoc"):
-            parts.replace = {
-                **(parts.replace or {}),
-                "style-src": [SELF, UNSAFE_INLINE],
-                # Its search index runs in a worker that its own (nonce-checked) script creates.
-                "worker-src": [SELF, "blob:"],
-            }
+        match = getattr(request, "resolver_match", None)
+        extra = _INLINE_STYLE_PAGES.get(match.view_name) if match else None
+        if extra and not report_only:
+            parts.replace = {**(parts.replace or {}), **extra}
         return parts

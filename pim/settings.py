@@ -264,6 +264,9 @@ CACHES = {
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
+        # Django's file cache deletes a random third of its entries when it holds more than
+        # MAX_ENTRIES (300 by default); live throttle counters and job progress must survive.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 # Lock files that make read-modify-write on the file cache atomic across the processes of this

@@ -150,3 +150,20 @@ def test_each_response_has_its_own_nonce(client, db):
     first = _policy(client.get("/api/docs/"))["script-src"]
     second = _policy(client.get("/api/docs/"))["script-src"]
     assert first != second
+
+
+def test_pages_with_generated_inline_styles_allow_inline_styles_but_never_inline_script(
+    client, boss, brochure
+):
+    """ReDoc and the print preview (the HTML WeasyPrint lays out) style themselves inline."""
+    redoc = _policy(client.get("/api/redoc/"))
+    assert "'unsafe-inline'" in redoc["style-src"] and "blob:" in redoc["worker-src"]
+    assert "'unsafe-inline'" not in redoc["script-src"]
+    client.force_login(boss)
+    url = f"/admin/publishing/publication/{brochure['publication'].pk}/preview/"
+    preview = client.get(url)
+    assert preview.status_code == 200
+    policy = _assert_strict(preview)
+    assert "'unsafe-inline'" in policy["style-src"]
+    # Everywhere else inline styles need the nonce.
+    assert "'unsafe-inline'" not in _policy(client.get("/admin/"))["style-src"]
