@@ -155,12 +155,3 @@ def api_not_found(request, exception=None):
         error_body(404, "not_found", _("No API endpoint at %(path)s.") % {"path": request.path}),
         status=404,
     )
-
-
-def handler404(request, exception=None):
-    """The site's 404: the API's JSON shape under /api/, Django's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return api_not_found(request, exception)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)

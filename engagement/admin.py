@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from catalog.admin.common import RtlTranslationAdminMixin
+from catalog.cells import cell_safe
 from engagement.models import CampaignReport, DiscountCode, Offer, ScanEvent
 from engagement.selectors import analytics_csv_rows, bar_chart, campaign_analytics
 
@@ -80,12 +81,6 @@ class DiscountCodeAdmin(ReadOnlyAdmin):
         "redeemed_by",
     )
     search_fields = ("code", "order_reference")
-
-
-def _csv_safe(value):
-    """Spreadsheets must not run text from the data as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text[1:2].isdigit() else text
 
 
 @admin.register(CampaignReport)
@@ -178,5 +173,5 @@ class CampaignReportAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(["section", "key", "value"])
         for section, key, value in analytics_csv_rows(campaign_analytics(campaign=campaign)):
-            writer.writerow([section, _csv_safe(key), value])
+            writer.writerow([cell_safe(section), cell_safe(key), cell_safe(value)])
         return response

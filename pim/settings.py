@@ -5,9 +5,11 @@ storage and task backends chosen by environment variables.
 """
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,13 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Django's own rule (check --deploy, security.W009): sessions, password reset links and
+    # signed QR audience links are only as strong as this key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be at least 50 characters with at least 5 different ones when DEBUG "
+        'is off; generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -48,10 +57,14 @@ INSTALLED_APPS = [
     "api",
     "publishing.web",
     "engagement",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every HTML answer (storefront, landing pages, admin, API docs).
+    "pim.security.ContentSecurityPolicyMiddleware",
     # Serves static files with DEBUG off (one process, no separate web server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pim.urls"
@@ -108,6 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Refuses a login while its user name + address is locked out (admin and dealer login);
+    # API tokens do not go through these backends.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -261,8 +282,14 @@ CACHES = {
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
+        # Django's file cache deletes a random third of its entries when it holds more than
+        # MAX_ENTRIES (300 by default); live throttle counters and job progress must survive.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+# Lock files that make read-modify-write on the file cache atomic across the processes of this
+# machine (API throttle counters); unused for counting when Redis is configured.
+PIM_LOCK_DIR = VAR_DIR / "locks"
 if env_str("REDIS_URL"):
     CACHES["default"] = CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -270,10 +297,61 @@ if env_str("REDIS_URL"):
     }
 
 # --- Security ---------------------------------------------------------------------------------
+# Behind a TLS-terminating proxy: the header it sets, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto
+# (the proxy must overwrite it on every request; Django then trusts "https" in it).
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# HSTS: start small (e.g. 3600), then a year (31536000) once HTTPS works everywhere.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_REFERRER_POLICY = "same-origin"
+# Nothing of this site is meant to be framed (publication previews open in their own tab).
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, images and fonts.
+# Inline <script> and <style> run only with the per-request nonce (admin, API docs); the cached
+# storefront pages have none (theme colours come from a stylesheet URL). Style *attributes*
+# stay allowed: the admin and Swagger UI set widths and colours that way, and an attribute
+# cannot load or run anything that img-src/script-src would not already allow.
+# PIM_CSP_MEDIA_ORIGINS: extra origins for images and media, e.g. an S3 bucket's address.
+_MEDIA_ORIGINS = env_list("PIM_CSP_MEDIA_ORIGINS", [])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+        "media-src": [SELF, *_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login brute-force protection (django-axes) for the admin and the dealer login: after
+# PIM_LOGIN_FAILURE_LIMIT wrong passwords for one user name from one address, that combination
+# is locked for PIM_LOGIN_LOCKOUT_MINUTES. Unlock early: `manage.py axes_reset_username <name>`
+# (or `axes_reset` for everyone).
+AXES_ENABLED = env_bool("PIM_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env_int("PIM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PIM_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every process start
+AXES_LOCKOUT_CALLABLE = "pim.security.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "pim.security.client_ip"
+# How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
+PIM_TRUSTED_PROXY_COUNT = env_int("PIM_TRUSTED_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,

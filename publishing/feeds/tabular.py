@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
+from catalog.cells import cell_safe
 from publishing.context import ProductView
 from publishing.feeds.base import absolute, merchant_fields, product_link
 
@@ -23,8 +24,10 @@ def feed_csv(products: Iterable[ProductView]) -> Iterator[bytes]:
     writer.writerow(CSV_COLUMNS)
     for count, view in enumerate(products, 1):
         fields = merchant_fields(view)
+        # Titles and descriptions come from editors and imports: a feed opened in a
+        # spreadsheet must never run them as formulas.
         writer.writerow(
-            [",".join(v) if isinstance(v := fields[c], list) else v for c in CSV_COLUMNS]
+            [cell_safe(",".join(v) if isinstance(v := fields[c], list) else v) for c in CSV_COLUMNS]
         )
         if count % _ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode()

@@ -1,14 +1,19 @@
 """Public product pages: parse the request, build the page from publishing, render, cache."""
 
 import hashlib
+import io
 import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlencode
 
 from babel.core import get_global
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
@@ -18,6 +23,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_from_request, get_language_info
 from django.views.decorators.http import require_safe
+from PIL import Image, UnidentifiedImageError
 
 from catalog.languages import default_language, language_codes
 from publishing.formatting import text_direction
@@ -88,6 +94,45 @@ def _languages(channel, current: str, urls: dict[str, str]):
     return result
 
 
+def site_name(theme, locale: str) -> str:
+    """The brand shown in the header, title and footer: the theme's name in this language."""
+    if theme is None:
+        return "PIM"
+    # A brand is a name, not content: the default language's name stands in when this
+    # language has none (never "PIM" for a themed site).
+    return (
+        getattr(theme, f"name_{locale}", None)
+        or getattr(theme, f"name_{default_language()}", None)
+        or theme.code
+    )
+
+
+BRAND_CACHE_KEY = "web:brand"
+
+
+def brand_remember(theme) -> None:
+    """Keep the default theme's name and colours in the cache, so that the 500 page can wear the
+    brand without a database query (the database may be why it is shown)."""
+    if theme is None or isinstance(theme, dict):
+        return
+    cache.set(
+        BRAND_CACHE_KEY,
+        {
+            "names": {code: site_name(theme, code) for code in language_codes()},
+            "primary_colour": theme.primary_colour,
+            "accent_colour": theme.accent_colour,
+            "text_colour": theme.text_colour,
+            "background_colour": theme.background_colour,
+        },
+        None,
+    )
+
+
+def brand_snapshot() -> dict | None:
+    """The remembered brand (a dict the page templates read like a theme), or None."""
+    return cache.get(BRAND_CACHE_KEY)
+
+
 def _chrome(reader: Reader, channel, theme, *, urls: dict[str, str], title: str, **extra):
     locale = reader.locale
     canonical = urls.get(locale, "")
@@ -95,7 +140,7 @@ def _chrome(reader: Reader, channel, theme, *, urls: dict[str, str], title: str,
         "locale": locale,
         "direction": text_direction(locale),
         "theme": theme,
-        "site_name": (getattr(theme, f"name_{locale}", None) or theme.name) if theme else "PIM",
+        "site_name": site_name(theme, locale),
         "languages": _languages(channel, locale, urls),
         "alternates": [{"code": code, "url": public_url(url)} for code, url in urls.items() if url],
         "x_default": public_url(urls[default_language()]) if urls.get(default_language()) else "",
@@ -111,12 +156,16 @@ def _chrome(reader: Reader, channel, theme, *, urls: dict[str, str], title: str,
 
 
 def not_found(request: HttpRequest, reader: Reader | None = None) -> HttpResponse:
+    """The storefront's 404 in the reader's language and the default theme's brand."""
     locale = translation.get_language()
+    theme = pages.default_theme()
+    brand_remember(theme)
     context = {
         "locale": locale,
         "direction": text_direction(locale),
         "languages": _languages(web_channel(), locale, {}),
-        "theme": pages.default_theme(),
+        "theme": theme,
+        "site_name": site_name(theme, locale),
         "title": translation.gettext("Page not found"),
         "link_query": reader.link_query if reader else "",
         "noindex": True,
@@ -205,7 +254,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if page is None:
             return None
         urls = {code: home_public_url(code) for code in channel.locales}
-        context = _chrome(reader, channel, pages.default_theme(), urls=urls, title="", page=page)
+        theme = pages.default_theme()
+        brand_remember(theme)
+        context = _chrome(reader, channel, theme, urls=urls, title="", page=page)
         return render_to_string("publishing/web/home.html", context)
 
     return serve_cached(request, reader, build)
@@ -360,20 +411,30 @@ class DealerLoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        locale = translation.get_language()
-        channel = web_channel()
-        urls = {c: translate_url(self.request.path, c) for c in language_codes()}
-        context.update(
-            {
-                "locale": locale,
-                "direction": text_direction(locale),
-                "theme": pages.default_theme(),
-                "languages": _languages(channel, locale, urls),
-                "title": translation.gettext("Dealer login"),
-                "noindex": True,
-            }
-        )
+        context.update(_login_chrome(self.request))
         return context
+
+
+def _login_chrome(request: HttpRequest) -> dict:
+    locale = translation.get_language()
+    theme = pages.default_theme()
+    urls = {c: translate_url(request.path, c) for c in language_codes()}
+    return {
+        "locale": locale,
+        "direction": text_direction(locale),
+        "theme": theme,
+        "site_name": site_name(theme, locale),
+        "languages": _languages(web_channel(), locale, urls),
+        "title": translation.gettext("Dealer login"),
+        "noindex": True,
+    }
+
+
+def dealer_login_locked_out(request: HttpRequest, message: str) -> HttpResponse:
+    """The dealer login page again, saying why no password is checked for now (429)."""
+    context = {**_login_chrome(request), "locked_out": message}
+    html = render_to_string("publishing/web/login.html", context, request=request)
+    return HttpResponse(html, status=429)
 
 
 class DealerLogoutView(auth_views.LogoutView):
@@ -389,9 +450,73 @@ def chrome(*, theme, urls: dict[str, str], title: str, noindex: bool = True) -> 
         "locale": locale,
         "direction": text_direction(locale),
         "theme": theme,
-        "site_name": (getattr(theme, f"name_{locale}", None) or theme.name) if theme else "PIM",
+        "site_name": site_name(theme, locale),
         "languages": _languages(web_channel(), locale, urls),
         "title": title,
         "noindex": noindex,
         "link_query": "",
     }
+
+
+# --- Theme stylesheet and favicon -------------------------------------------------------------
+
+DEFAULT_COLOURS = "1a5fb4e661001c1c1cffffff"
+_COLOURS = re.compile(r"[0-9a-fA-F]{24}")
+
+
+@require_safe
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The theme's colours as CSS custom properties, from ``?c=<4 hex colours>``.
+
+    A stylesheet instead of an inline <style>, so that the cached pages need no CSP nonce; the
+    colours are in the address, so the answer needs no database and can be cached for good.
+    """
+    colours = request.GET.get("c", "")
+    if not _COLOURS.fullmatch(colours):
+        colours = DEFAULT_COLOURS
+    primary, accent, text, background = (colours[i : i + 6] for i in range(0, 24, 6))
+    css = f":root{{--primary:#{primary};--accent:#{accent};--text:#{text};--bg:#{background}}}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+FAVICON_CACHE_KEY = "web:favicon"
+_FAVICON_MAX_BYTES = 512 * 1024
+# Raster formats only: an SVG logo could carry script and would run in this site's origin.
+_FAVICON_FORMATS = {"PNG": "image/png", "ICO": "image/x-icon", "GIF": "image/gif",
+                    "JPEG": "image/jpeg", "WEBP": "image/webp"}  # fmt: skip
+
+
+def _theme_logo_icon() -> tuple[bytes, str] | None:
+    theme = pages.default_theme()
+    if theme is None or not theme.logo:
+        return None
+    try:
+        if default_storage.size(theme.logo.name) > _FAVICON_MAX_BYTES:
+            return None
+        with default_storage.open(theme.logo.name) as handle:
+            body = handle.read()
+        with Image.open(io.BytesIO(body)) as image:
+            content_type = _FAVICON_FORMATS.get(image.format or "")
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+    return (body, content_type) if content_type else None
+
+
+def _bundled_icon() -> tuple[bytes, str]:
+    return Path(finders.find("pim/favicon.png")).read_bytes(), "image/png"
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: the default theme's logo when it is a small raster image, else the
+    bundled icon (browsers ask for it on every page, the admin and API docs included)."""
+    icon = cache.get(FAVICON_CACHE_KEY)
+    if icon is None:
+        icon = _theme_logo_icon() or _bundled_icon()
+        cache.set(FAVICON_CACHE_KEY, icon, 300)
+    body, content_type = icon
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -8,9 +8,11 @@ from tests.publishing.conftest import ALL, audiences, publish  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_cache():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    # Throttle counters live in the shared cache, keyed by client id (ids repeat across tests).
+    caches["shared"].clear()
 
 
 def bearer(token: str) -> APIClient:

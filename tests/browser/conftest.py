@@ -27,14 +27,33 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+# Recorded from the first script of every document (added through the DevTools protocol, so the
+# page's own Content-Security-Policy does not apply to it).
+_WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+def _open_page(browser, live_server, *, bypass_csp=False):
     context = browser.new_context(
         viewport={"width": 1100, "height": 900},
         user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Mobile Safari",
+        bypass_csp=bypass_csp,
     )
     page = context.new_page()
+    page.add_init_script(_WATCH_CSP)
     blocked = []
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: (
+            page.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
 
     def only_local(route):
         url = route.request.url
@@ -45,6 +64,30 @@ def page(browser, live_server):
             route.abort()
 
     page.route("**/*", only_local)
+    return context, page, blocked
+
+
+def csp_violations(page) -> list[str]:
+    """What the Content-Security-Policy blocked on the current document."""
+    return page.evaluate("window.__cspViolations || []")
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page; the test fails on external loads and on any console error (CSP
+    violations, missing favicon, script errors)."""
+    context, page, blocked = _open_page(browser, live_server)
+    yield page
+    errors = list(page.console_errors)
+    context.close()
+    assert not blocked, f"pages tried to load external resources: {blocked}"
+    assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def page_without_csp(browser, live_server):
+    """For tools injected into the page (axe-core) that the site's CSP would rightly block."""
+    context, page, blocked = _open_page(browser, live_server, bypass_csp=True)
     yield page
     context.close()
     assert not blocked, f"pages tried to load external resources: {blocked}"

