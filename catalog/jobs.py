@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, connection, connections
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -142,6 +142,14 @@ def retry_on_busy(func: Callable[[], T], *, seconds: float | None = None) -> T:
             logger.info("Database busy (%s); trying again in %.1f s", exc, delay)
         time.sleep(delay)
         delay = min(delay * 2, 2.0)
+
+
+def close_old_connections() -> None:
+    """Django's close_old_connections, but never inside a transaction (a job run in-process
+    within a request or a test), where closing would lose the transaction."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
 
 
 # --- Housekeeping hooks -----------------------------------------------------------------------

@@ -25,13 +25,14 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connections
+from django.db import OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from catalog.jobs import (
     WORKER_PREFIX,
+    close_old_connections,
     heartbeat_seconds,
     housekeeping_run,
     retry_on_busy,
@@ -270,31 +271,41 @@ class Supervisor:
         next_beat = next_housekeeping = time.monotonic()
         next_housekeeping += settings.PIM_HOUSEKEEPING_SECONDS
         while not self.stopping:
-            now = time.monotonic()
-            if self.child is None and now >= restart_at:
-                self.start_child()
-                if self.restarts:
-                    self.say(f"Worker restarted (pid {self.child.pid}).")
-                next_beat = now + heartbeat_seconds()
-            if self.child is not None:
-                code = self.child.poll()
-                if code is not None:
-                    pid = self.child.pid
-                    delay = self.child_died(code)
-                    self.restarts += 1
-                    restart_at = time.monotonic() + delay
-                    self.say(
-                        f"The worker (pid {pid}) stopped ({self.describe(code)}); its jobs were "
-                        f"recovered; restarting it in {delay:.0f} s."
-                    )
-                elif now >= next_beat:
-                    self.beat()
-                    next_beat = now + heartbeat_seconds()
-            if now >= next_housekeeping:
-                self.housekeeping()
-                next_housekeeping = time.monotonic() + settings.PIM_HOUSEKEEPING_SECONDS
+            try:
+                restart_at, next_beat, next_housekeeping = self.tick(
+                    restart_at, next_beat, next_housekeeping
+                )
+            except Exception:  # the supervisor is what must never die
+                logger.exception("Worker supervisor error; going on")
             time.sleep(poll)
         self.shutdown()
+
+    def tick(self, restart_at: float, next_beat: float, next_housekeeping: float):
+        """One round: start or restart the child, notice its death, beat, keep house."""
+        now = time.monotonic()
+        if self.child is None and now >= restart_at:
+            self.start_child()
+            if self.restarts:
+                self.say(f"Worker restarted (pid {self.child.pid}).")
+            next_beat = now + heartbeat_seconds()
+        if self.child is not None:
+            code = self.child.poll()
+            if code is not None:
+                pid = self.child.pid
+                delay = self.child_died(code)
+                self.restarts += 1
+                restart_at = time.monotonic() + delay
+                self.say(
+                    f"The worker (pid {pid}) stopped ({self.describe(code)}); its jobs were "
+                    f"recovered; restarting it in {delay:.0f} s."
+                )
+            elif now >= next_beat:
+                self.beat()
+                next_beat = now + heartbeat_seconds()
+        if now >= next_housekeeping:
+            self.housekeeping()
+            next_housekeeping = time.monotonic() + settings.PIM_HOUSEKEEPING_SECONDS
+        return restart_at, next_beat, next_housekeeping
 
     def shutdown(self) -> None:
         child = self.child

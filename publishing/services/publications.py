@@ -400,31 +400,32 @@ def publication_recover(*, publication: Publication) -> Publication:
     Only a publication that is still abandoned when written changes (one conditional UPDATE),
     so two processes recovering at once re-queue it once.
     """
-    seconds = stale_seconds()
     abandoned = Q(pk=publication.pk, status=publication.status, runner=publication.runner)
-    if publication.status == PublicationStatus.RUNNING:
-        where = _("while rendering")
-    else:
-        where = _("before rendering")
+    if publication.status != PublicationStatus.RUNNING:
         abandoned &= Q(task_id=publication.task_id)
+        cause = _("The request was not taken up (its task ended or was lost)")
+    elif runner_is_dead(publication.runner):
+        cause = _("The worker stopped while rendering (its process %(runner)s ended)") % {
+            "runner": publication.runner
+        }
+    else:
+        cause = _("The worker stopped while rendering (no sign of life for %(seconds)s s)") % {
+            "seconds": stale_seconds()
+        }
     stamp = f"{timezone.localtime():%H:%M:%S} "
     if publication.attempts >= settings.PIM_JOB_MAX_ATTEMPTS:
-        reason = _(
-            "The worker stopped %(where)s (no sign of life for %(seconds)s s); failed after "
-            "%(attempts)s attempts."
-        ) % {"where": where, "seconds": seconds, "attempts": publication.attempts}
+        reason = _("%(cause)s; failed after %(attempts)s attempts.") % {
+            "cause": cause,
+            "attempts": publication.attempts,
+        }
         log = "\n".join(filter(None, [publication.log, stamp + reason]))
         Publication.objects.filter(abandoned).update(
             status=PublicationStatus.FAILED, error=reason, log=log, finished_at=timezone.now()
         )
         publication.refresh_from_db()
         return publication
-    reason = _(
-        "The worker stopped %(where)s (no sign of life for %(seconds)s s); re-queued "
-        "(attempt %(next)s of %(max)s)."
-    ) % {
-        "where": where,
-        "seconds": seconds,
+    reason = _("%(cause)s; re-queued (attempt %(next)s of %(max)s).") % {
+        "cause": cause,
         "next": publication.attempts + 1,
         "max": settings.PIM_JOB_MAX_ATTEMPTS,
     }
