@@ -139,7 +139,7 @@ def retry_on_busy(func: Callable[[], T], *, seconds: float | None = None) -> T:
                 or time.monotonic() + delay > deadline
             ):
                 raise
-            logger.info("Database busy (%s); trying again in %.1f s", exc, delay)
+            logger.warning("Database busy (%s); trying again in %.1f s", exc, delay)
         time.sleep(delay)
         delay = min(delay * 2, 2.0)
 

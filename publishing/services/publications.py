@@ -131,10 +131,11 @@ def _write(publication_pk: int, *, seconds: float | None = None, **fields) -> in
 def publication_enqueue(*, publication: Publication) -> Publication:
     """Hand the render to the configured task backend (it may run at once: "immediate").
 
-    Asked by a person ("Render again", a new request): the attempts start again from zero.
+    Asked by a person ("Render again", a new request): the attempts and the log start again.
     """
     _write(
         publication.pk,
+        log="",
         status=PublicationStatus.QUEUED,
         progress=0,
         attempts=0,
@@ -268,8 +269,9 @@ def publication_render(
         attempts=F("attempts") + 1,
     )
     publication.refresh_from_db()
-    # A render taken up again after its worker died keeps the earlier log (it says why).
-    lines = publication.log.splitlines() if publication.attempts > 1 else []
+    # A render taken up again after its worker died keeps the earlier log (it says why); a new
+    # request starts with an empty one (publication_enqueue).
+    lines = publication.log.splitlines()
     recorder = _Recorder(publication, on_progress, lines=lines)
     with Heartbeat(lambda: _beat(publication.pk, runner)):
         _render(publication, recorder)
