@@ -212,11 +212,11 @@ PIM_API_DEFAULT_RATE = env_str("PIM_API_DEFAULT_RATE", "600/min")
 PIM_API_MAX_BODY_BYTES = env_int("PIM_API_MAX_BODY_MB", 2) * 1024 * 1024
 
 # --- Background tasks -----------------------------------------------------------------------
-# Long jobs (PDF renders) go through the django-tasks API. PIM_TASK_BACKEND chooses who runs
-# them: "database" (embedded default; scripts/run starts `manage.py db_worker`), "rq" (Redis
-# workers on any number of machines:
-# `manage.py rqworker --job-class django_tasks_rq.Job default`) or "immediate" (in-process,
-# blocking; used by the tests).
+# Long jobs (PDF renders, large imports) go through the django-tasks API. PIM_TASK_BACKEND
+# chooses who runs them: "database" (embedded default) or "rq" (Redis workers on any number of
+# machines), both run by `manage.py run_worker` (scripts/run starts it; it supervises the
+# database worker or `rqworker`, see catalog.worker), or "immediate" (in-process, blocking;
+# used by the tests).
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
