@@ -86,16 +86,22 @@ def _abandoned(job_id: str, state: dict) -> bool:
 
 
 def _fail_abandoned(job_id: str, state: dict) -> dict:
-    if state.get("state") == "running":
-        reason = _(
-            "The worker stopped while importing (no sign of life for %(seconds)s s); the import "
-            "failed. Check the products it names and upload the file again."
-        ) % {"seconds": stale_seconds()}
-    else:
+    beat = caches["shared"].get(_beat_key(job_id)) or {}
+    if state.get("state") != "running":
         reason = _(
             "The import task ended without running (its worker stopped); the import failed. "
             "Upload the file again."
         )
+    elif runner_is_dead(beat.get("runner", "")):
+        reason = _(
+            "The worker stopped while importing (its process %(runner)s ended); the import "
+            "failed. Upload the file again."
+        ) % {"runner": beat["runner"]}
+    else:
+        reason = _(
+            "The worker stopped while importing (no sign of life for %(seconds)s s); the import "
+            "failed. Upload the file again."
+        ) % {"seconds": stale_seconds()}
     # Only if nothing was recorded meanwhile (the job may have finished after all).
     if caches["shared"].get(import_progress_key(job_id)) != state:
         return caches["shared"].get(import_progress_key(job_id))

@@ -78,7 +78,9 @@ def test_an_import_whose_process_is_known_dead_fails_at_once(monkeypatch):
     monkeypatch.setattr(jobs, "_dead_runners", {"host:5"})
     job = uuid.uuid4().hex
     _state(job, {"state": "running", "done": 10, "total": 99, "path": ""}, runner="host:5")
-    assert import_progress(job)["state"] == "failed"
+    state = import_progress(job)
+    assert state["state"] == "failed"
+    assert state["error"].startswith("The worker stopped while importing (its process host:5")
 
 
 @pytest.mark.django_db
