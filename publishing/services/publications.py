@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -219,7 +219,8 @@ def _reusable(publication: Publication, checksum: str) -> Publication | None:
 
 # ".<target name>.<32 hex>.part" beside the target while a render writes it (see below).
 _PART_SUFFIX = ".part"
-_PART_PATTERN = re.compile(r"^\.(?P<target>.+-(?P<pk>\d+)-[0-9a-f]{10}\.pdf)\.[0-9a-f]{32}\.part$")
+# Labels laid out in parallel parts add ".<n>" for each part.
+_PART_PATTERN = re.compile(r"^\..+-(?P<pk>\d+)-[0-9a-f]{10}\.pdf\.[0-9a-f]{32}\.part(\.\d+)?$")
 # Without local media (S3), a render writes into the temporary folder first.
 _TEMPORARY_PREFIX = "pim-publication-"
 
@@ -249,10 +250,10 @@ def publication_render(
     """Render one publication to PDF, recording progress, log, checksum and outcome.
 
     Never raises for a failed render: the reason is recorded on the publication (status
-    failed), so the background worker and the admin see the same thing.
+    failed), so the background worker and the admin see the same thing. Only a database that
+    stays busy past ``PIM_DB_BUSY_SECONDS`` raises (OperationalError): then the outcome could not
+    be written, and the worker's housekeeping takes the render up again.
     """
-    from django.db.models import F
-
     now = timezone.now()
     runner = runner_id()
     # The first write: if the database stays busy past PIM_DB_BUSY_SECONDS this raises, and the
@@ -485,7 +486,7 @@ def publication_temporary_files_remove() -> list[str]:
     cutoff = time.time() - stale_seconds()
     if isinstance(default_storage, FileSystemStorage):
         folder = Path(default_storage.path("publications"))
-        candidates = folder.glob(f".*{_PART_SUFFIX}") if folder.is_dir() else []
+        candidates = folder.glob(f".*{_PART_SUFFIX}*") if folder.is_dir() else []
         for path in candidates:
             match = _PART_PATTERN.match(path.name)
             pk = int(match["pk"]) if match else None

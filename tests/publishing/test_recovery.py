@@ -132,10 +132,13 @@ def test_leftover_files_of_no_live_render_are_removed(web):
     unknown = old.with_name(".something-else.part")
     unknown.write_bytes(b"x")
     os.utime(unknown, (time.time() - 3600, time.time() - 3600))
+    part_of_labels = old.with_name(old.name.replace("a" * 32, "c" * 32) + ".1")
+    part_of_labels.write_bytes(b"x")
+    os.utime(part_of_labels, (time.time() - 3600, time.time() - 3600))
     fresh = _leftover_part(publication, age_seconds=0)
     fresh = fresh.rename(fresh.with_name(fresh.name.replace("a" * 32, "b" * 32)))
     publications_recover_stale()
-    assert not old.exists() and not unknown.exists()
+    assert not old.exists() and not unknown.exists() and not part_of_labels.exists()
     assert fresh.exists(), "a file just created may belong to a render starting now"
 
 
