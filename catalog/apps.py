@@ -18,3 +18,11 @@ class CatalogConfig(AppConfig):
         register(ProductModel, app="catalog", m2m_fields=["categories"])
         register(Price, app="catalog")
         register(Asset, app="catalog")
+
+        from catalog.jobs import housekeeping_register, task_results_recover_stale
+        from catalog.tasks import imports_recover_stale
+
+        # The worker fails imports whose process died and removes uploads no job claims; task
+        # results left "running" by a dead worker are marked failed.
+        housekeeping_register(task_results_recover_stale)
+        housekeeping_register(imports_recover_stale)

@@ -251,11 +251,11 @@ PIM_API_DEFAULT_RATE = env_str("PIM_API_DEFAULT_RATE", "600/min")
 PIM_API_MAX_BODY_BYTES = env_int("PIM_API_MAX_BODY_MB", 2) * 1024 * 1024
 
 # --- Background tasks -----------------------------------------------------------------------
-# Long jobs (PDF renders) go through the django-tasks API. PIM_TASK_BACKEND chooses who runs
-# them: "database" (embedded default; scripts/run starts `manage.py db_worker`), "rq" (Redis
-# workers on any number of machines:
-# `manage.py rqworker --job-class django_tasks_rq.Job default`) or "immediate" (in-process,
-# blocking; used by the tests).
+# Long jobs (PDF renders, large imports) go through the django-tasks API. PIM_TASK_BACKEND
+# chooses who runs them: "database" (embedded default) or "rq" (Redis workers on any number of
+# machines), both run by `manage.py run_worker` (scripts/run starts it; it supervises the
+# database worker or `rqworker`, see catalog.worker), or "immediate" (in-process, blocking;
+# used by the tests).
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -272,6 +272,20 @@ PIM_RQ_URL = env_str("PIM_RQ_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/
 RQ_QUEUES = {"default": {"URL": PIM_RQ_URL, "DEFAULT_TIMEOUT": 3600}}
 if PIM_TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
+# Recovery (catalog.jobs, `manage.py run_worker`): a running job (render, background import)
+# without a heartbeat for PIM_JOB_STALE_SECONDS is taken as abandoned by a dead process; a render
+# is then re-queued (at most PIM_JOB_MAX_ATTEMPTS renders in all), an import failed with its
+# reason. The worker looks every PIM_HOUSEKEEPING_SECONDS. Import uploads that no job claims are
+# removed after PIM_ORPHAN_UPLOAD_HOURS. Jobs and `publish` retry a write for up to
+# PIM_DB_BUSY_SECONDS while the database is busy.
+PIM_JOB_STALE_SECONDS = env_int("PIM_JOB_STALE_SECONDS", 60)
+PIM_JOB_MAX_ATTEMPTS = env_int("PIM_JOB_MAX_ATTEMPTS", 3)
+PIM_HOUSEKEEPING_SECONDS = env_int("PIM_HOUSEKEEPING_SECONDS", 15)
+PIM_ORPHAN_UPLOAD_HOURS = env_int("PIM_ORPHAN_UPLOAD_HOURS", 24)
+PIM_DB_BUSY_SECONDS = env_int("PIM_DB_BUSY_SECONDS", 60)
+for _name in ("PIM_JOB_STALE_SECONDS", "PIM_JOB_MAX_ATTEMPTS", "PIM_HOUSEKEEPING_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
 
 # --- Cache ------------------------------------------------------------------------------------
 # "default" is per process (page cache); "shared" is seen by every process, so a background

@@ -3,10 +3,13 @@
 Thin: forms parse, services create and render (publishing.services), views present.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -20,6 +23,13 @@ from catalog.models import Channel, ChannelKind, Product
 from publishing.models import Campaign, Publication, PublicationKind, PublicationStatus, Theme
 from publishing.printing.labels import label_format_choices
 from publishing.services import publication_create, publication_enqueue
+from publishing.services.publications import (
+    publication_is_abandoned,
+    publication_recover,
+    publications_recover_stale,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(Theme)
@@ -88,6 +98,14 @@ class PublicationAdmin(admin.ModelAdmin):
     class Media:
         js = ("publishing/admin/publication.js",)
         css = {"all": ("publishing/admin/publication.css",)}
+
+    def changelist_view(self, request, extra_context=None):
+        # Renders whose worker died are taken up again here too, not only by the worker.
+        try:
+            publications_recover_stale()
+        except OperationalError:
+            logger.warning("Could not recover abandoned publications now", exc_info=True)
+        return super().changelist_view(request, extra_context)
 
     def get_fields(self, request, obj=None):
         fields = list(PublicationForm.Meta.fields)
@@ -200,6 +218,11 @@ class PublicationAdmin(admin.ModelAdmin):
     def status_view(self, request, pk):
         """JSON polled by the progress bar."""
         publication = self._get_viewable(request, pk)
+        if publication_is_abandoned(publication):
+            try:
+                publication = publication_recover(publication=publication)
+            except OperationalError:
+                logger.warning("Could not recover publication %s now", pk, exc_info=True)
         return JsonResponse(
             {
                 "status": publication.status,

@@ -150,6 +150,14 @@ class Publication(models.Model):
     log = models.TextField(_("log"), blank=True)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("background task"), max_length=64, blank=True, editable=False)
+    # Signs of life of the render (see catalog.jobs): a thread of the rendering process writes
+    # heartbeat_at every few seconds; runner says which process; attempts counts renders since
+    # the request, so a render that kills its worker every time is failed, not retried forever.
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True, editable=False
+    )
+    runner = models.CharField(_("rendered by"), max_length=100, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     reused_from = models.ForeignKey(
         "self",
         verbose_name=_("file reused from"),

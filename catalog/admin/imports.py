@@ -1,11 +1,8 @@
 """Admin page to import products from CSV/XLSX (dry run first) and to export them."""
 
-import uuid
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.services.spreadsheet import products_export, products_import
-from catalog.tasks import import_progress, products_import_task
+from catalog.tasks import import_job_start, import_progress
 
 # Files above this size are imported by a background task instead of during the request.
 BACKGROUND_BYTES = 2 * 1024 * 1024
@@ -59,9 +56,7 @@ def import_export_view(request):
         upload = form.cleaned_data["file"]
         dry_run = form.cleaned_data["dry_run"]
         if upload.size > BACKGROUND_BYTES:
-            job_id = uuid.uuid4().hex
-            stored = default_storage.save(f"imports/{job_id}-{upload.name}", upload)
-            products_import_task.enqueue(job_id, stored, upload.name, request.user.pk, dry_run)
+            job_id = import_job_start(upload=upload, user_id=request.user.pk, dry_run=dry_run)
             messages.info(request, _("The import runs in the background."))
             return redirect(f"{reverse('admin:catalog_import_export')}?job={job_id}")
         report = products_import(

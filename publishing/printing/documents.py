@@ -16,13 +16,12 @@ from pathlib import Path
 from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import connections
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
-from catalog.models import Product
 from publishing.context import ProductView, build_product_views, content_checksum
 from publishing.formatting import format_date, format_number, text_direction
 from publishing.models import Publication, PublicationKind, Theme
@@ -173,28 +172,15 @@ def _product_links(publication: Publication, views: list[ProductView]) -> dict[i
     return {pk: short_link_url(link) for pk, link in links.items()}
 
 
-def _product_link(publication: Publication, view: ProductView) -> str:
-    from publishing.services.short_links import short_link_get_or_create, short_link_url
-
-    link = short_link_get_or_create(
-        # A reference by primary key: the view already holds everything printed.
-        product=Product(pk=view.id),
-        publication=publication if publication.pk else None,
-        channel=publication.channel,
-        locale=publication.locale,
-    )
-    return short_link_url(link)
-
-
-def _instructions_link(publication: Publication, view: ProductView) -> tuple[str, str]:
-    """(URL, kind) of the manual or video a printed instruction sheet points to."""
+def _instructions_target(view: ProductView) -> tuple[str, str] | None:
+    """(URL, kind) of the manual or video a printed instruction sheet points to, if any."""
     for link in view.links:
         if link.role == "video":
             return link.url, "video"
     for document in view.documents:
         if document.role == "manual":
             return _absolute(document.url), "manual"
-    return _product_link(publication, view), "product"
+    return None
 
 
 def _item(url: str, view: ProductView, *, barcode: bool = False) -> dict:
@@ -238,7 +224,7 @@ def _print_item(
     """What one product's block, sheet or label needs besides its view: codes and lists."""
     kind, locale = publication.kind, publication.locale
     if kind == PublicationKind.INSTRUCTION_SHEET:
-        url, target = _instructions_link(publication, view)
+        url, target = _instructions_target(view) or (links[view.id], "product")
         item = {"product": view, "qr": qr_code_url(url), "url": url, "target": target}
         item["images"] = [i for i in view.images if i.role in ("main", "gallery", "drawing")]
         return item
@@ -271,15 +257,16 @@ def print_context(
     items = []
     total = len(source.views)
     # An instruction sheet points at its manual or video; only a fallback needs a short link.
-    links = (
-        {}
-        if kind == PublicationKind.INSTRUCTION_SHEET
-        else _product_links(publication, source.views)
-    )
+    # All links are made first, in one short write; what follows (QR codes, barcodes) writes
+    # files only, so no transaction is held while they are drawn (on SQLite a transaction
+    # holds the one write lock that scans and edits wait for).
+    linked = source.views
+    if kind == PublicationKind.INSTRUCTION_SHEET:
+        linked = [view for view in source.views if _instructions_target(view) is None]
+    links = _product_links(publication, linked) if linked else {}
     for start in range(0, total, _BATCH):
-        with transaction.atomic():
-            for view in source.views[start : start + _BATCH]:
-                items.append(_print_item(publication, view, links, log))
+        for view in source.views[start : start + _BATCH]:
+            items.append(_print_item(publication, view, links, log))
         if progress:
             done = min(total, start + _BATCH)
             progress(40 + 15 * done // total, _("Codes for %(n)s products") % {"n": done})

@@ -3,23 +3,46 @@
 A publication stores its parameters, progress, a readable log, the checksum of the content it
 was built from and its result file. Re-publishing unchanged content reuses the earlier file;
 a render writes to a temporary file and moves it into place, so a half-written PDF is never
-served.
+served, and rendering again gives the same file: a render is safe to repeat.
+
+Recovery: a render beats (``heartbeat_at``) from a thread while it runs. A running render
+without a heartbeat for ``PIM_JOB_STALE_SECONDS`` (its process died: SIGKILL, out of memory) is
+re-queued, at most ``PIM_JOB_MAX_ATTEMPTS`` renders in all, then failed with the reason; its
+temporary file is removed (``publications_recover_stale``, run by the worker's housekeeping and
+on the admin pages). Every write is a short statement of its own, retried while the database is
+busy, never a transaction held during layout.
 """
 
 import logging
 import os
+import re
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from catalog.jobs import (
+    Heartbeat,
+    dead_runners,
+    is_busy_database_error,
+    retry_on_busy,
+    runner_id,
+    runner_is_dead,
+    stale_seconds,
+    task_status,
+)
 from catalog.models import Audience, Category, Channel, Product
 from publishing.models import Campaign, PaperSize, Publication, PublicationStatus, Theme
 from publishing.printing.labels import LABEL_FORMATS
@@ -98,26 +121,52 @@ def publication_create(
     return publication
 
 
+def _write(publication_pk: int, *, seconds: float | None = None, **fields) -> int:
+    """One short UPDATE of the publication row, retried while the database is busy."""
+    return retry_on_busy(
+        lambda: Publication.objects.filter(pk=publication_pk).update(**fields), seconds=seconds
+    )
+
+
 def publication_enqueue(*, publication: Publication) -> Publication:
-    """Hand the render to the configured task backend (it may run at once: "immediate")."""
+    """Hand the render to the configured task backend (it may run at once: "immediate").
+
+    Asked by a person ("Render again", a new request): the attempts and the log start again.
+    """
+    _write(
+        publication.pk,
+        log="",
+        status=PublicationStatus.QUEUED,
+        progress=0,
+        attempts=0,
+        heartbeat_at=timezone.now(),
+        runner="",
+    )
+    return _enqueue(publication)
+
+
+def _enqueue(publication: Publication) -> Publication:
     from publishing.tasks import publication_render_task
 
-    Publication.objects.filter(pk=publication.pk).update(
-        status=PublicationStatus.QUEUED, progress=0
-    )
     result = publication_render_task.enqueue(publication.pk)
-    Publication.objects.filter(pk=publication.pk).update(task_id=str(result.id))
+    _write(publication.pk, task_id=str(result.id))
     publication.refresh_from_db()
     return publication
 
 
 class _Recorder:
-    """Writes progress and log lines to the publication row as the render goes."""
+    """Writes progress and log lines to the publication row as the render goes.
 
-    def __init__(self, publication: Publication, on_progress: Progress | None) -> None:
+    Progress is informative: a write that still finds the database busy after a short retry is
+    skipped (the next one carries the latest state) rather than failing the render.
+    """
+
+    def __init__(
+        self, publication: Publication, on_progress: Progress | None, *, lines: list[str]
+    ) -> None:
         self.publication = publication
         self.on_progress = on_progress
-        self.lines: list[str] = []
+        self.lines = lines
 
     def log(self, line: str) -> None:
         self.lines.append(f"{timezone.localtime():%H:%M:%S} {line}")
@@ -131,9 +180,21 @@ class _Recorder:
 
     def _save(self) -> None:
         self.publication.log = "\n".join(self.lines)
-        Publication.objects.filter(pk=self.publication.pk).update(
-            progress=self.publication.progress, log=self.publication.log
-        )
+        try:
+            _write(
+                self.publication.pk,
+                seconds=_PROGRESS_RETRY_SECONDS,
+                progress=self.publication.progress,
+                log=self.publication.log,
+            )
+        except OperationalError as exc:
+            if not is_busy_database_error(exc):
+                raise
+            logger.warning("Publication %s: progress not recorded (%s)", self.publication.pk, exc)
+
+
+# A progress line is worth a short wait for a busy database, not a long one.
+_PROGRESS_RETRY_SECONDS = 10
 
 
 def _result_name(publication: Publication, checksum: str) -> str:
@@ -156,19 +217,27 @@ def _reusable(publication: Publication, checksum: str) -> Publication | None:
     return None
 
 
+# ".<target name>.<32 hex>.part" beside the target while a render writes it (see below).
+_PART_SUFFIX = ".part"
+# Labels laid out in parallel parts add ".<n>" for each part.
+_PART_PATTERN = re.compile(r"^\..+-(?P<pk>\d+)-[0-9a-f]{10}\.pdf\.[0-9a-f]{32}\.part(\.\d+)?$")
+# Without local media (S3), a render writes into the temporary folder first.
+_TEMPORARY_PREFIX = "pim-publication-"
+
+
 def _store_atomically(render: Callable[[Path], object], name: str) -> object:
     """Render into a temporary file beside the target, then move it into place in one step."""
     if isinstance(default_storage, FileSystemStorage):
         target = Path(default_storage.path(name))
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}{_PART_SUFFIX}")
         try:
             result = render(temporary)
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
         return result
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+    with tempfile.NamedTemporaryFile(prefix=_TEMPORARY_PREFIX, suffix=".pdf") as handle:
         result = render(Path(handle.name))
         handle.seek(0)
         default_storage.save(name, File(handle))
@@ -181,16 +250,45 @@ def publication_render(
     """Render one publication to PDF, recording progress, log, checksum and outcome.
 
     Never raises for a failed render: the reason is recorded on the publication (status
-    failed), so the background worker and the admin see the same thing.
+    failed), so the background worker and the admin see the same thing. Only a database that
+    stays busy past ``PIM_DB_BUSY_SECONDS`` raises (OperationalError): then the outcome could not
+    be written, and the worker's housekeeping takes the render up again.
     """
+    now = timezone.now()
+    runner = runner_id()
+    # The first write: if the database stays busy past PIM_DB_BUSY_SECONDS this raises, and the
+    # request stays queued for the worker's housekeeping to take up again.
+    _write(
+        publication.pk,
+        status=PublicationStatus.RUNNING,
+        started_at=now,
+        finished_at=None,
+        progress=0,
+        error="",
+        heartbeat_at=now,
+        runner=runner,
+        attempts=F("attempts") + 1,
+    )
+    publication.refresh_from_db()
+    # A render taken up again after its worker died keeps the earlier log (it says why); a new
+    # request starts with an empty one (publication_enqueue).
+    lines = publication.log.splitlines()
+    recorder = _Recorder(publication, on_progress, lines=lines)
+    with Heartbeat(lambda: _beat(publication.pk, runner)):
+        _render(publication, recorder)
+    publication.refresh_from_db()
+    return publication
+
+
+def _beat(publication_pk: int, runner: str) -> None:
+    Publication.objects.filter(
+        pk=publication_pk, status=PublicationStatus.RUNNING, runner=runner
+    ).update(heartbeat_at=timezone.now())
+
+
+def _render(publication: Publication, recorder: _Recorder) -> None:
     from publishing.printing import documents
 
-    now = timezone.now()
-    Publication.objects.filter(pk=publication.pk).update(
-        status=PublicationStatus.RUNNING, started_at=now, finished_at=None, progress=0, error=""
-    )
-    publication.status, publication.started_at, publication.error = "running", now, ""
-    recorder = _Recorder(publication, on_progress)
     try:
         with translation.override(publication.locale):
             recorder.progress(5, _("Selecting products"))
@@ -215,7 +313,7 @@ def publication_render(
                 _finish(publication, file=previous.file.name, checksum=source.checksum,
                         pages=previous.page_count, reused_from=previous)  # fmt: skip
                 recorder.progress(100, _("Done"))
-                return publication
+                return
             context = documents.print_context(publication, source, progress=recorder.progress)
             for line in context["log"]:
                 recorder.log(line)
@@ -252,16 +350,20 @@ def publication_render(
         else:
             reason = f"{type(exc).__name__}: {exc}"
             logger.exception("Publication %s failed", publication.pk)
+        if is_busy_database_error(exc):
+            reason = _("The database stayed busy for too long (%(error)s).") % {"error": exc}
         recorder.log(_("Failed: %(reason)s") % {"reason": reason})
-        Publication.objects.filter(pk=publication.pk).update(
-            status=PublicationStatus.FAILED, error=reason, finished_at=timezone.now()
+        _write(
+            publication.pk,
+            status=PublicationStatus.FAILED,
+            error=reason,
+            finished_at=timezone.now(),
         )
-    publication.refresh_from_db()
-    return publication
 
 
 def _finish(publication: Publication, *, file: str, checksum: str, pages, reused_from=None):
-    Publication.objects.filter(pk=publication.pk).update(
+    _write(
+        publication.pk,
         status=PublicationStatus.DONE,
         file=file,
         checksum=checksum,
@@ -270,3 +372,147 @@ def _finish(publication: Publication, *, file: str, checksum: str, pages, reused
         finished_at=timezone.now(),
     )
     publication.refresh_from_db()
+
+
+def publication_fail(*, publication: Publication, reason: str) -> Publication:
+    """Record that a render cannot happen, with the reason (e.g. the database stayed busy)."""
+    line = f"{timezone.localtime():%H:%M:%S} " + _("Failed: %(reason)s") % {"reason": reason}
+    publication.refresh_from_db()
+    log = "\n".join(filter(None, [publication.log, line]))
+    _write(
+        publication.pk,
+        status=PublicationStatus.FAILED,
+        error=reason,
+        log=log,
+        finished_at=timezone.now(),
+    )
+    publication.refresh_from_db()
+    return publication
+
+
+# --- Recovery ----------------------------------------------------------------------------------
+
+
+def _last_sign_of_life():
+    return Coalesce("heartbeat_at", "started_at", "created_at")
+
+
+def publication_recover(*, publication: Publication) -> Publication:
+    """Take up a render whose process died: re-queue it, or fail it after too many attempts.
+
+    Only a publication that is still abandoned when written changes (one conditional UPDATE),
+    so two processes recovering at once re-queue it once.
+    """
+    abandoned = Q(pk=publication.pk, status=publication.status, runner=publication.runner)
+    if publication.status != PublicationStatus.RUNNING:
+        abandoned &= Q(task_id=publication.task_id)
+        cause = _("The request was not taken up (its task ended or was lost)")
+    elif runner_is_dead(publication.runner):
+        cause = _("The worker stopped while rendering (its process %(runner)s ended)") % {
+            "runner": publication.runner
+        }
+    else:
+        cause = _("The worker stopped while rendering (no sign of life for %(seconds)s s)") % {
+            "seconds": stale_seconds()
+        }
+    stamp = f"{timezone.localtime():%H:%M:%S} "
+    if publication.attempts >= settings.PIM_JOB_MAX_ATTEMPTS:
+        reason = _("%(cause)s; failed after %(attempts)s attempts.") % {
+            "cause": cause,
+            "attempts": publication.attempts,
+        }
+        log = "\n".join(filter(None, [publication.log, stamp + reason]))
+        Publication.objects.filter(abandoned).update(
+            status=PublicationStatus.FAILED, error=reason, log=log, finished_at=timezone.now()
+        )
+        publication.refresh_from_db()
+        return publication
+    reason = _("%(cause)s; re-queued (attempt %(next)s of %(max)s).") % {
+        "cause": cause,
+        "next": publication.attempts + 1,
+        "max": settings.PIM_JOB_MAX_ATTEMPTS,
+    }
+    log = "\n".join(filter(None, [publication.log, stamp + reason]))
+    taken = Publication.objects.filter(abandoned).update(
+        status=PublicationStatus.QUEUED,
+        progress=0,
+        log=log,
+        task_id="",
+        runner="",
+        heartbeat_at=timezone.now(),
+    )
+    if taken:
+        logger.warning("Publication %s: %s", publication.pk, reason)
+        return _enqueue(publication)
+    publication.refresh_from_db()
+    return publication
+
+
+def publication_is_abandoned(publication: Publication, *, now=None) -> bool:
+    """A running render without a recent heartbeat, or one whose runner is known dead; or a
+    queued request no task will pick up (its task finished or vanished, or it never had one)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=stale_seconds())
+    last = publication.heartbeat_at or publication.started_at or publication.created_at
+    if publication.status == PublicationStatus.RUNNING:
+        return runner_is_dead(publication.runner) or last < cutoff
+    if publication.status != PublicationStatus.QUEUED or last >= cutoff:
+        return False
+    if not publication.task_id:
+        return True
+    return task_status(publication.task_id) in ("SUCCESSFUL", "FAILED", "MISSING")
+
+
+def publications_recover_stale() -> list[Publication]:
+    """Housekeeping: recover every abandoned render, then remove leftover temporary files."""
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds())
+    candidates = Publication.objects.annotate(last=_last_sign_of_life()).filter(
+        Q(status=PublicationStatus.RUNNING, last__lt=cutoff)
+        | Q(status=PublicationStatus.QUEUED, last__lt=cutoff)
+        | Q(status=PublicationStatus.RUNNING, runner__in=dead_runners())
+    )
+    recovered = [
+        publication_recover(publication=publication)
+        for publication in candidates
+        if publication_is_abandoned(publication)
+    ]
+    publication_temporary_files_remove()
+    return recovered
+
+
+def publication_temporary_files_remove() -> list[str]:
+    """Remove ``.part`` files no live render is writing (older than the stale bound)."""
+    removed: list[str] = []
+    cutoff = time.time() - stale_seconds()
+    if isinstance(default_storage, FileSystemStorage):
+        folder = Path(default_storage.path("publications"))
+        candidates = folder.glob(f".*{_PART_SUFFIX}*") if folder.is_dir() else []
+        for path in candidates:
+            match = _PART_PATTERN.match(path.name)
+            pk = int(match["pk"]) if match else None
+            live = (
+                pk is not None
+                and Publication.objects.filter(
+                    pk=pk,
+                    status=PublicationStatus.RUNNING,
+                    heartbeat_at__gte=timezone.now() - timedelta(seconds=stale_seconds()),
+                ).exists()
+            )
+            if not live and _older_than(path, cutoff):
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+    # Temporary files of renders to remote storage, on this machine, are a day's grace away.
+    for path in Path(tempfile.gettempdir()).glob(f"{_TEMPORARY_PREFIX}*.pdf"):
+        if _older_than(path, time.time() - 24 * 3600):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    if removed:
+        logger.warning("Removed leftover render files: %s", ", ".join(removed))
+    return removed
+
+
+def _older_than(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False

@@ -1,15 +1,23 @@
-"""manage.py publish <kind> --channel … --locale … [--category … | --sku …] -o file.pdf"""
+"""manage.py publish <kind> --channel … --locale … [--category … | --sku …] -o file.pdf
+
+Renders in this process. While another process writes (the worker, an import), every write is
+retried for up to PIM_DB_BUSY_SECONDS; if the database stays busy the publication is failed
+with that reason and the command exits non-zero, so no request is left queued.
+"""
 
 import shutil
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
+from catalog.jobs import retry_on_busy
 from catalog.models import Audience, Channel
 from publishing.models import Campaign, PaperSize, PublicationKind, PublicationStatus, Theme
 from publishing.printing.labels import LABEL_FORMATS
 from publishing.services import publication_create, publication_render
+from publishing.services.publications import publication_fail
 
 
 def _get(model, code: str | None, what: str):
@@ -44,24 +52,19 @@ class Command(BaseCommand):
         if options["category"] and options["sku"]:
             raise CommandError("Use --category or --sku, not both.")
         try:
-            publication = publication_create(
-                kind=options["kind"],
-                channel=_get(Channel, options["channel"], "channel"),
-                locale=options["locale"],
-                fallback_locale=options["fallback_locale"],
-                audience=_get(Audience, options["audience"], "audience"),
-                category_codes=options["category"],
-                skus=options["sku"],
-                campaign=_get(Campaign, options["campaign"], "campaign"),
-                theme=_get(Theme, options["theme"], "theme"),
-                paper_size=options["paper"],
-                label_format=options["label_format"],
-                show_prices=not options["no_prices"],
-                title=options["title"],
-            )
+            publication = self._create(options)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        publication = publication_render(publication=publication, on_progress=self._progress_bar())
+        except OperationalError as exc:
+            raise CommandError(
+                f"The database stayed busy ({exc}); nothing was published. Try again."
+            ) from exc
+        try:
+            publication = publication_render(
+                publication=publication, on_progress=self._progress_bar()
+            )
+        except OperationalError as exc:
+            self._fail(publication, exc)
         if self.stdout.isatty():
             self.stdout.write("")
         for line in publication.log.splitlines():
@@ -79,6 +82,36 @@ class Command(BaseCommand):
                 f"{options['output']}"
             )
         )
+
+    def _create(self, options):
+        return retry_on_busy(
+            lambda: publication_create(
+                kind=options["kind"],
+                channel=_get(Channel, options["channel"], "channel"),
+                locale=options["locale"],
+                fallback_locale=options["fallback_locale"],
+                audience=_get(Audience, options["audience"], "audience"),
+                category_codes=options["category"],
+                skus=options["sku"],
+                campaign=_get(Campaign, options["campaign"], "campaign"),
+                theme=_get(Theme, options["theme"], "theme"),
+                paper_size=options["paper"],
+                label_format=options["label_format"],
+                show_prices=not options["no_prices"],
+                title=options["title"],
+            )
+        )
+
+    def _fail(self, publication, exc: OperationalError):
+        reason = f"The database stayed busy for too long ({exc})."
+        try:
+            publication_fail(publication=publication, reason=reason)
+        except OperationalError as again:
+            raise CommandError(
+                f"Publication #{publication.pk} could not be rendered: {reason} Its record "
+                "could not be updated either; the worker's housekeeping will take it up again."
+            ) from again
+        raise CommandError(f"Publication #{publication.pk} failed: {reason}") from exc
 
     def _progress_bar(self):
         if not self.stdout.isatty():
