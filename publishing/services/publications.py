@@ -194,7 +194,7 @@ def publication_render(
     try:
         with translation.override(publication.locale):
             recorder.progress(5, _("Selecting products"))
-            source = documents.print_source(publication)
+            source = documents.print_source(publication, build_renditions=True)
             recorder.log(
                 _("%(count)s products selected for %(channel)s / %(locale)s")
                 % {
