@@ -1,5 +1,6 @@
 """Categories, families, attributes, channels and audiences; assets with renditions."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -369,7 +370,10 @@ class AssetViewSet(
             raise exceptions.PermissionDenied(_("You may not edit this product."))
         upload = data.get("file")
         # Checked (decoded) before the transaction, so that the write lock is held briefly.
-        checked = upload_check(name=upload.name, content=upload.read()) if upload else None
+        try:
+            checked = upload_check(name=upload.name, content=upload.read()) if upload else None
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.error_list}) from None
         with transaction.atomic():
             asset = asset_create(
                 owner=owner,

@@ -185,7 +185,10 @@ def _check_image(name: str, content: bytes, suffix: str):
                 # the decoder can (JPEG), else once at full size (within the pixel limit).
                 scale = CHECK_DRAFT_SCALE
                 image.draft(None, (max(1, width // scale), max(1, height // scale)))
-                image.load()
+                try:
+                    image.load()
+                finally:
+                    image.close()  # frees the pixels at once (Pillow's ``with`` does not)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

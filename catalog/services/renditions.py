@@ -42,7 +42,7 @@ RENDITIONS = {
     "print": RenditionSpec("print", 2400, 92),
 }
 # Rows of the full-size image converted at a time while shrinking (times the reduce factor).
-STRIP_ROWS = 256
+STRIP_ROWS = 64
 # How long a queued build counts as pending before the next reader queues it again (a build
 # whose worker died is retried after this).
 REQUEST_RETRY_SECONDS = 600
@@ -221,15 +221,23 @@ def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
 
 def _build(file_name: str, specs: list[RenditionSpec]) -> dict[str, tuple[str, bytes]]:
     largest = max(spec.max_side for spec in specs)
-    with default_storage.open(file_name, "rb") as source, Image.open(source) as image:
-        width, height = image.size
-        if width * height > settings.PIM_MAX_IMAGE_PIXELS:
-            raise ValueError(_("%(w)s×%(h)s pixels is over the limit.") % {"w": width, "h": height})
-        orientation = image.getexif().get(ExifTags.Base.Orientation)
-        has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
-            "transparency" in image.info
-        )
-        working = image_shrink(image, _fit(image.size, largest), has_alpha=has_alpha)
+    with default_storage.open(file_name, "rb") as source:
+        image = Image.open(source)
+        try:
+            width, height = image.size
+            if width * height > settings.PIM_MAX_IMAGE_PIXELS:
+                raise ValueError(
+                    _("%(w)s×%(h)s pixels is over the limit.") % {"w": width, "h": height}
+                )
+            orientation = image.getexif().get(ExifTags.Base.Orientation)
+            has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+                "transparency" in image.info
+            )
+            working = image_shrink(image, _fit(image.size, largest), has_alpha=has_alpha)
+        finally:
+            # Frees the full-size pixels now (Pillow's ``with`` does not): the resizing and
+            # encoding below never coexist with them.
+            image.close()
     if orientation in _ORIENTATION:
         working = working.transpose(_ORIENTATION[orientation])
     built = {}

@@ -24,3 +24,17 @@ def test_asset_renditions_fall_back_to_the_original_until_built(
     renditions_build(content_hash=asset.content_hash, file_name=asset.file.name)
     data = shop.get(f"/api/v1/assets/{asset.pk}").json()
     assert all("/renditions/" in url for url in data["renditions"].values())
+
+
+def test_a_fake_pdf_upload_is_a_422_on_the_file_field(editor_api, publish):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    publish("LAMP-1")
+    fake = SimpleUploadedFile("manual.pdf", b"%PDF-1.4\njust text\n%%EOF\n")
+    response = editor_api.post(
+        "/api/v1/assets", {"product": "LAMP-1", "role": "manual", "file": fake}, format="multipart"
+    )
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["errors"]
+    assert error["field"] == "file" and error["code"] == "corrupt"
+    assert error["message"].startswith("“manual.pdf” is not a valid PDF")

@@ -410,3 +410,34 @@ def test_a_large_png_is_reduced_by_an_integer_factor_before_resampling():
         working = image_shrink(image, (240, 120), has_alpha=False)
     assert reduced and set(reduced) == {8}
     assert working.size == (250, 125)
+
+
+def test_the_full_size_original_is_released_before_the_renditions_are_resampled(
+    product, no_enqueue
+):
+    """Only the shrunk working copy is alive while each rendition is resized and encoded."""
+    asset = asset_create(owner=product, role="main", upload=image_upload(size=(1600, 1200)))
+    opened, original_open_during_resize = [], []
+    real_open, real_resize = Image.open, Image.Image.resize
+
+    def open_(*args, **kwargs):
+        opened.append(real_open(*args, **kwargs))
+        return opened[-1]
+
+    def still_open(image) -> bool:
+        try:
+            image.getpixel((0, 0))
+        except ValueError:  # "Operation on closed image"
+            return False
+        return True
+
+    def resize(image, *args, **kwargs):
+        original_open_during_resize.append(still_open(opened[0]))
+        return real_resize(image, *args, **kwargs)
+
+    with (
+        mock.patch.object(Image, "open", open_),
+        mock.patch.object(Image.Image, "resize", resize),
+    ):
+        renditions_build(content_hash=asset.content_hash, file_name=asset.file.name)
+    assert original_open_during_resize == [False, False, False]
