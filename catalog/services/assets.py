@@ -291,7 +291,9 @@ def asset_create(
     with transaction.atomic():
         asset.save()
         asset_refresh_completeness(asset=asset)
-        asset_renditions_queue(asset=asset)
+    # After the row's transaction (storage lookups stay out of it); the build itself is queued
+    # for after the caller's transaction, if any, commits.
+    asset_renditions_queue(asset=asset)
     return asset
 
 
