@@ -22,7 +22,7 @@ from catalog.models import (
     ProductModel,
 )
 from catalog.models.product import INHERITED_TEXT_FIELDS, PRODUCT_TEXT_FIELDS
-from catalog.services.assets import RENDITIONS, asset_rendition
+from catalog.services.renditions import RENDITIONS, asset_rendition
 from catalog.services.values import values_merge
 
 
@@ -119,8 +119,10 @@ def media_url(path: str | None, scope: Scope) -> str | None:
 def asset_to_dict(asset: Asset, scope: Scope) -> dict:
     renditions = {}
     if asset.kind == AssetKind.IMAGE:
+        # A rendition not built yet (queued) is stood in for by the original, never null.
         renditions = {
-            spec: media_url(asset_rendition(asset=asset, spec=spec), scope) for spec in RENDITIONS
+            spec: media_url(asset_rendition(asset=asset, spec=spec) or asset.file.name, scope)
+            for spec in RENDITIONS
         }
     return {
         "id": asset.pk,

@@ -17,7 +17,8 @@ class CatalogConfig(AppConfig):
         register(Product, app="catalog", m2m_fields=["categories", "channels"])
         register(ProductModel, app="catalog", m2m_fields=["categories"])
         register(Price, app="catalog")
-        register(Asset, app="catalog")
+        # A rendition error is machine state, not an edit anyone made.
+        register(Asset, app="catalog", excluded_fields=["rendition_error"])
 
         from catalog.jobs import housekeeping_register, task_results_recover_stale
         from catalog.tasks import imports_recover_stale

@@ -24,7 +24,12 @@ from catalog.models import (
     ProductModel,
     ProductStatus,
 )
-from catalog.services.assets import CheckedFile, asset_save, asset_validate, upload_check
+from catalog.services.assets import (
+    CheckedFile,
+    asset_save,
+    asset_validate,
+    upload_check_file,
+)
 from catalog.services.product_models import product_model_check_axes
 from catalog.services.products import EditConflict
 
@@ -422,8 +427,7 @@ class AssetInlineForm(forms.ModelForm):
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
-        upload.seek(0)
-        self.checked = upload_check(name=upload.name, content=upload.read())
+        self.checked = upload_check_file(upload=upload)
         return upload
 
     def save(self, commit=True):

@@ -35,7 +35,7 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.models.product import INHERITED_TEXT_FIELDS, PRODUCT_TEXT_FIELDS
-from catalog.services.assets import image_rendition
+from catalog.services.renditions import image_rendition
 from catalog.services.values import sanitize_rich_text, value_lookup, values_merge
 from publishing.formatting import format_date, format_number, format_price, text_direction
 from publishing.selection import Selection
@@ -62,6 +62,8 @@ class ImageView:
     width: int | None
     height: int | None
     renditions: dict = field(default_factory=dict)  # spec -> URL (under MEDIA_URL)
+    # The uploaded file's URL: what a rendition not built yet falls back to.
+    original_url: str = ""
 
     def url(self, spec: str = "web") -> str:
         return self.renditions.get(spec) or next(iter(self.renditions.values()), "")
@@ -188,13 +190,19 @@ def _sanitized(html: str) -> str:
 
 
 def build_product_views(
-    selection: Selection, *, image_specs: Sequence[str] = ("web",)
+    selection: Selection, *, image_specs: Sequence[str] = ("web",), build_renditions: bool = False
 ) -> list[ProductView]:
-    """View objects for every selected product, in selection order."""
+    """View objects for every selected product, in selection order.
+
+    A rendition not built yet is queued and the original's URL stands in for it, unless
+    ``build_renditions`` (for outputs rendered in the worker, e.g. PDFs) builds it here."""
     if not selection.product_ids:
         return []
     builder = ProductViewBuilder(
-        channel=selection.channel, audience=selection.audience, image_specs=image_specs
+        channel=selection.channel,
+        audience=selection.audience,
+        image_specs=image_specs,
+        build_renditions=build_renditions,
     )
     return builder.build(selection)
 
@@ -209,10 +217,18 @@ class ProductViewBuilder:
     number of queries and no per-product ORM objects.
     """
 
-    def __init__(self, *, channel: Channel, audience: Audience | None = None, image_specs=("web",)):
+    def __init__(
+        self,
+        *,
+        channel: Channel,
+        audience: Audience | None = None,
+        image_specs=("web",),
+        build_renditions: bool = False,
+    ):
         self.channel = channel
         self.audience = audience
         self.image_specs = tuple(image_specs)
+        self.build_renditions = build_renditions
         self.allowed = _reader_audiences(audience)
         self.memo = _Memo()
         self._family_attributes: dict[int, tuple[Attribute, ...]] = {}
@@ -425,8 +441,12 @@ class ProductViewBuilder:
         url = self._rendition_urls.get(key)
         if url is None:
             path = image_rendition(
-                content_hash=row["content_hash"], file_name=row["file"], spec=spec
+                content_hash=row["content_hash"],
+                file_name=row["file"],
+                spec=spec,
+                build=self.build_renditions,
             )
+            path = path or row["file"]  # not built yet (queued): the original stands in
             url = self._rendition_urls[key] = default_storage.url(path) if path else ""
         return url
 
@@ -461,6 +481,7 @@ class ProductViewBuilder:
                         renditions={
                             spec: self._rendition_url(asset, spec) for spec in self.image_specs
                         },
+                        original_url=default_storage.url(asset["file"]) if asset["file"] else "",
                     )
                 )
             elif kind == AssetKind.DOCUMENT:

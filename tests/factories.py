@@ -86,6 +86,20 @@ def image_bytes(fmt="PNG", size=(64, 48), color=(200, 40, 40)):
     return buffer.getvalue()
 
 
+def pdf_bytes(pages=1, *, password=""):
+    """A real PDF (pypdf writes it), optionally locked with a user password."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    if password:
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def image_upload(name="lamp.png", fmt="PNG", **kwargs):
     return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type="image/png")
 

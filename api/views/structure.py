@@ -1,5 +1,6 @@
 """Categories, families, attributes, channels and audiences; assets with renditions."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -37,7 +38,7 @@ from catalog.models import (
     Product,
     ProductModel,
 )
-from catalog.services.assets import asset_create
+from catalog.services.assets import asset_create, upload_check
 from catalog.services.categories import category_save
 from publishing.selection import publishable_products
 
@@ -367,11 +368,18 @@ class AssetViewSet(
         user = request.user if request.user.is_authenticated else None
         if user is not None and not user.has_perm("catalog.change_product"):
             raise exceptions.PermissionDenied(_("You may not edit this product."))
+        upload = data.get("file")
+        # Checked (decoded) before the transaction, so that the write lock is held briefly.
+        try:
+            checked = upload_check(name=upload.name, content=upload.read()) if upload else None
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.error_list}) from None
         with transaction.atomic():
             asset = asset_create(
                 owner=owner,
                 role=data["role"],
-                upload=data.get("file"),
+                upload=upload,
+                checked=checked,
                 url=data.get("url", ""),
                 language=data.get("language", ""),
                 position=data.get("position", 0),

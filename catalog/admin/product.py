@@ -4,6 +4,8 @@ Thin by design: forms (catalog.forms) parse input, the catalog services decide a
 and this module presents the results (completeness badges, reports, bulk action pages).
 """
 
+import contextlib
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +34,7 @@ from catalog.forms import (
 from catalog.languages import language_choices, language_codes
 from catalog.models import (
     Asset,
+    AssetKind,
     AssetRole,
     Attribute,
     AttributeOption,
@@ -44,11 +47,12 @@ from catalog.models import (
     ProductModel,
 )
 from catalog.models.product import INHERITED_TEXT_FIELDS, PRODUCT_TEXT_FIELDS
-from catalog.services.assets import asset_rendition
+from catalog.services.assets import upload_check_file
 from catalog.services.history import asset_restore, price_restore, product_related_history
 from catalog.services.permissions import user_editable_languages
 from catalog.services.product_models import product_model_save
 from catalog.services.products import EditConflict, product_assign_categories, product_save
+from catalog.services.renditions import asset_rendition
 from catalog.services.status import product_set_status
 
 # jQuery UI is not shipped with modeltranslation and its default URL points at a CDN; a
@@ -91,10 +95,23 @@ def local_media(media: forms.Media) -> forms.Media:
     return forms.Media(js=js, css=css)
 
 
+def _check_asset_uploads(request) -> None:
+    """Check (decode) the asset inlines' uploads before Django opens the view's transaction:
+    that takes a second or two for a large image, and on SQLite the transaction holds the
+    write lock from its start. The inline forms reuse the results and report the errors."""
+    for name, uploads in request.FILES.lists():
+        if name.endswith("-upload"):
+            for upload in uploads:
+                with contextlib.suppress(ValidationError):  # the inline's form shows it
+                    upload_check_file(upload=upload)
+
+
 class RetryOnRefusalMixin:
     """Show service refusals raised while saving as form errors instead of a server error."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            _check_asset_uploads(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except SaveRefused as refused:
@@ -319,15 +336,23 @@ class AssetInline(TranslationStackedInline):
     def thumbnail(self, obj):
         if obj is None or not obj.pk:
             return "-"
-        try:
-            path = asset_rendition(asset=obj, spec="thumb")
-        except OSError:
-            path = None
+        # Never builds here (that is the worker's job): a missing thumbnail is queued again.
+        path = asset_rendition(asset=obj, spec="thumb")
         if path:
             return format_html(
                 '<img src="{}" alt="{}" class="pim-thumb">',
                 default_storage.url(path),
                 obj.alt_text or "",
+            )
+        if obj.kind == AssetKind.IMAGE and obj.rendition_error:
+            return format_html(
+                '<span class="pim-thumb-state pim-thumb-failed">{}</span>', obj.rendition_error
+            )
+        if obj.kind == AssetKind.IMAGE and obj.file:
+            return format_html(
+                '<span class="pim-thumb-state pim-thumb-processing" title="{}">{}</span>',
+                _("The preview and the resized copies are being made in the background."),
+                _("Processing…"),
             )
         if obj.url:
             return format_html('<a href="{}" rel="noopener">{}</a>', obj.url, obj.url)

@@ -72,6 +72,11 @@ class Asset(models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    # Why the renditions of this image could not be built (empty while pending or once built:
+    # the files in storage, addressed by content hash, say whether they exist).
+    rendition_error = models.CharField(
+        _("rendition error"), max_length=500, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,11 @@
-"""Asset uploads (validated before anything is stored) and cached image renditions."""
+"""Asset uploads: validated before anything is stored, stored by content hash.
 
+Checking a file decodes it, which takes time: it happens before the short transaction that
+writes the asset row, and the renditions are built afterwards in the background
+(catalog.services.renditions).
+"""
+
+import contextlib
 import hashlib
 import io
 import warnings
@@ -12,29 +18,22 @@ from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, PyPdfError
 
 from catalog.models import Asset, AssetKind, AssetRole
 from catalog.models.asset import asset_upload_to
 from catalog.services.completeness import completeness_recompute
+from catalog.services.renditions import asset_renditions_queue
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", {".jpg", ".jpeg"}), "PNG": ("image/png", {".png"}),
                  "WEBP": ("image/webp", {".webp"}), "GIF": ("image/gif", {".gif"})}  # fmt: skip
 DOCUMENT_SUFFIXES = {".pdf"}
 
-
-@dataclass(frozen=True)
-class RenditionSpec:
-    name: str
-    max_side: int
-    quality: int
-
-
-RENDITIONS = {
-    "thumb": RenditionSpec("thumb", 240, 80),
-    "web": RenditionSpec("web", 1200, 85),
-    "print": RenditionSpec("print", 2400, 92),
-}
+# A valid image is decoded at 1/8 scale where the format allows it (JPEG) to prove that its
+# pixel data is complete; other formats are decoded once at full size, then released.
+CHECK_DRAFT_SCALE = 8
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,7 @@ def upload_check(*, name: str, content: bytes, expected_kind: str | None = None)
                 % {"name": name, "suffix": suffix or _("without extension")},
                 code="mismatch",
             )
-        if b"%%EOF" not in content[-2048:]:
-            raise ValidationError(
-                _("“%(name)s” is not a complete PDF file.") % {"name": name}, code="corrupt"
-            )
+        _check_pdf(name, content)
     else:
         kind = AssetKind.IMAGE
         mime, width, height = _check_image(name, content, suffix)
@@ -96,6 +92,79 @@ def upload_check(*, name: str, content: bytes, expected_kind: str | None = None)
     )
 
 
+def upload_check_file(*, upload) -> CheckedFile:
+    """``upload_check`` of an uploaded file, done once per file object: the admin checks a
+    request's files before its transaction begins, and the form then reuses the result."""
+    outcome = getattr(upload, "_pim_checked", None)
+    if outcome is None:
+        upload.seek(0)
+        try:
+            outcome = upload_check(name=upload.name, content=upload.read())
+        except ValidationError as exc:
+            outcome = exc
+        upload._pim_checked = outcome
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
+
+
+def _check_pdf(name: str, content: bytes) -> int:
+    """The page count of a PDF that really parses: cross-reference table, catalog, page tree.
+
+    pypdf bounds its own effort (page tree depth and entries, cycles, decompressed sizes);
+    content streams are not read. A PDF that needs a password to open is refused: the outputs
+    link to it for everyone, who could not open it.
+    """
+    invalid = _("“%(name)s” is not a valid PDF: %(reason)s")
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise ValidationError(
+                _("“%(name)s” is protected by a password; upload a copy without one.")
+                % {"name": name},
+                code="encrypted",
+            )
+        if not len(reader.pages):
+            raise ValidationError(
+                invalid % {"name": name, "reason": _("it has no pages")}, code="corrupt"
+            )
+        reader.pages[0]  # walks the whole page tree, not just the /Count it claims
+        return len(reader.pages)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        # pypdf reports damage with its own errors and, for some malformed objects, with
+        # Python's: either way the file is not a PDF anyone can open.
+        raise ValidationError(
+            invalid % {"name": name, "reason": str(exc)[:200] or type(exc).__name__},
+            code="corrupt",
+        ) from None
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    """True for a PDF encrypted only to restrict printing or copying (common in suppliers'
+    manuals): anyone can open it."""
+    try:
+        return bool(reader.decrypt(""))
+    except DependencyError:  # AES without the cryptography package: cannot tell
+        return False
+
+
+@contextlib.contextmanager
+def _strict_decoding():
+    """Truncated pixel data is an error while checking an upload.
+
+    WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` when it is imported, which
+    would let a cut-off upload through; it is switched off for the check only (web workers and
+    the task worker check one upload at a time per thread)."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _check_image(name: str, content: bytes, suffix: str):
     limit = settings.PIM_MAX_IMAGE_PIXELS
     try:
@@ -111,8 +180,15 @@ def _check_image(name: str, content: bytes, suffix: str):
                     )
                 fmt = image.format
                 image.verify()
-            with Image.open(io.BytesIO(content)) as image:
-                image.load()  # verify() misses truncated pixel data
+            with _strict_decoding(), Image.open(io.BytesIO(content)) as image:
+                # verify() misses truncated pixel data: decode it, at a reduced scale where
+                # the decoder can (JPEG), else once at full size (within the pixel limit).
+                scale = CHECK_DRAFT_SCALE
+                image.draft(None, (max(1, width // scale), max(1, height // scale)))
+                try:
+                    image.load()
+                finally:
+                    image.close()  # frees the pixels at once (Pillow's ``with`` does not)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -178,18 +254,21 @@ def asset_validate(*, asset: Asset) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def asset_create(
     *,
     owner,
     role: str,
     upload=None,
+    checked: CheckedFile | None = None,
     url: str = "",
     language: str = "",
     texts: dict | None = None,
     position: int = 0,
 ) -> Asset:
-    """Create an asset for a product or product model from an uploaded file or a link."""
+    """Create an asset for a product or product model from an uploaded file or a link.
+
+    The upload is checked (decoded) and stored before the transaction that writes the row,
+    unless the caller passes it already ``checked``; renditions are queued after commit."""
     from catalog.models import Product
 
     asset = Asset(role=role, language=language or "", position=position)
@@ -198,8 +277,8 @@ def asset_create(
     else:
         asset.product_model = owner
     if upload is not None:
-        content = upload.read()
-        checked = upload_check(name=upload.name, content=content)
+        if checked is None:
+            checked = upload_check(name=upload.name, content=upload.read())
         asset_store_file(asset=asset, checked=checked, name=upload.name)
     else:
         asset.kind = AssetKind.LINK
@@ -209,11 +288,12 @@ def asset_create(
             setattr(asset, f"{field}_{code}", text)
     asset_validate(asset=asset)
     asset.full_clean(exclude=["file"])
-    asset.save()
-    asset_refresh_completeness(asset=asset)
-    if asset.kind == AssetKind.IMAGE:
-        for spec in RENDITIONS:
-            asset_rendition(asset=asset, spec=spec)
+    with transaction.atomic():
+        asset.save()
+        asset_refresh_completeness(asset=asset)
+    # After the row's transaction (storage lookups stay out of it); the build itself is queued
+    # for after the caller's transaction, if any, commits.
+    asset_renditions_queue(asset=asset)
     return asset
 
 
@@ -226,71 +306,10 @@ def asset_refresh_completeness(*, asset: Asset) -> None:
         )
 
 
-def rendition_path(content_hash: str, spec: str, fmt: str) -> str:
-    return f"renditions/{content_hash[:2]}/{content_hash}-{spec}.{fmt}"
-
-
-# Rendition paths are content-addressed, so once found they never change: remember them per
-# process instead of asking the storage (a network round trip on S3) on every page and feed.
-_KNOWN_RENDITIONS: dict[tuple[str, str, str], str] = {}
-
-
-def _rendition_key(content_hash: str, spec: str) -> tuple[str, str, str]:
-    # The storage location is part of the key: tests and tools may switch MEDIA_ROOT.
-    return (str(getattr(default_storage, "location", "")), content_hash, spec)
-
-
-def rendition_url(*, asset: Asset, spec: str) -> str:
-    """Public URL of an image rendition (made on first use)."""
-    path = asset_rendition(asset=asset, spec=spec)
-    return default_storage.url(path) if path else ""
-
-
-def asset_rendition(*, asset: Asset, spec: str) -> str | None:
-    """Storage path of a resized copy, made once per (content, spec) and then reused."""
-    if asset.kind != AssetKind.IMAGE:
-        return None
-    return image_rendition(content_hash=asset.content_hash, file_name=asset.file.name, spec=spec)
-
-
-def image_rendition(*, content_hash: str, file_name: str, spec: str) -> str | None:
-    """``asset_rendition`` for an image known by its stored columns (no model instance)."""
-    if not content_hash:
-        return None
-    rendition = RENDITIONS[spec]
-    key = _rendition_key(content_hash, spec)
-    known = _KNOWN_RENDITIONS.get(key)
-    if known is not None:
-        return known
-    for fmt in ("jpg", "png"):
-        path = rendition_path(content_hash, spec, fmt)
-        if default_storage.exists(path):
-            _KNOWN_RENDITIONS[key] = path
-            return path
-    with default_storage.open(file_name, "rb") as source, Image.open(source) as image:
-        image = ImageOps.exif_transpose(image)
-        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        image.thumbnail((rendition.max_side, rendition.max_side), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        if has_alpha:
-            fmt = "png"
-            image.convert("RGBA").save(buffer, "PNG", optimize=True)
-        else:
-            fmt = "jpg"
-            image.convert("RGB").save(
-                buffer, "JPEG", quality=rendition.quality, optimize=True, progressive=True
-            )
-    path = rendition_path(content_hash, spec, fmt)
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(buffer.getvalue()))
-    _KNOWN_RENDITIONS[key] = path
-    return path
-
-
 @transaction.atomic
 def asset_save(*, asset: Asset, checked: CheckedFile | None = None, name: str = "") -> Asset:
     """Save an asset edited in a form: store a new, already checked file (once per content),
-    validate, refresh the owner's completeness and make the renditions."""
+    validate, refresh the owner's completeness and queue the renditions (built after commit)."""
     if checked is not None:
         asset_store_file(asset=asset, checked=checked, name=name)
     elif not asset.file and asset.url:
@@ -299,7 +318,5 @@ def asset_save(*, asset: Asset, checked: CheckedFile | None = None, name: str = 
     asset.full_clean(exclude=["file", "product", "product_model"])
     asset.save()
     asset_refresh_completeness(asset=asset)
-    if asset.kind == AssetKind.IMAGE:
-        for spec in RENDITIONS:
-            asset_rendition(asset=asset, spec=spec)
+    asset_renditions_queue(asset=asset)
     return asset

@@ -136,9 +136,13 @@ def print_selection(publication: Publication) -> Selection:
     )
 
 
-def print_source(publication: Publication) -> PrintSource:
+def print_source(publication: Publication, *, build_renditions: bool = False) -> PrintSource:
+    """What a publication prints; ``build_renditions`` when rendering (in the worker), so the
+    PDF never embeds a full-size original in place of a rendition not built yet."""
     selection = print_selection(publication)
-    views = build_product_views(selection, image_specs=(IMAGE_SPEC,))
+    views = build_product_views(
+        selection, image_specs=(IMAGE_SPEC,), build_renditions=build_renditions
+    )
     parameters = print_parameters(publication)
     log = list(selection.log_lines())
     _campaign_text(publication, "title", log)

@@ -292,7 +292,7 @@ def _render(publication: Publication, recorder: _Recorder) -> None:
     try:
         with translation.override(publication.locale):
             recorder.progress(5, _("Selecting products"))
-            source = documents.print_source(publication)
+            source = documents.print_source(publication, build_renditions=True)
             recorder.log(
                 _("%(count)s products selected for %(channel)s / %(locale)s")
                 % {

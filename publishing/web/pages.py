@@ -15,7 +15,7 @@ from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 
 from catalog.models import Attribute, AttributeType, Audience, Category, Channel, Product
-from catalog.services.assets import RENDITIONS
+from catalog.services.renditions import RENDITIONS
 from catalog.services.values import value_lookup, values_merge
 from publishing.context import ImageView, ProductView, build_product_views
 from publishing.models import Theme
@@ -84,6 +84,8 @@ def image_source(image: ImageView, *, preferred: str = "web") -> ImageSource:
     candidates = []
     for spec, url in image.renditions.items():
         width, _height = rendition_size(image, spec)
+        if url == image.original_url:  # rendition not built yet: the original at its own width
+            width = image.width
         if url and width:
             candidates.append((width, url))
     seen, parts = set(), []

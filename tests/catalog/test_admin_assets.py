@@ -1,6 +1,8 @@
-"""Asset and price inlines of the product admin: uploads checked before anything is stored."""
+"""Asset and price inlines of the product admin: uploads checked before anything is stored;
+previews made after the save, shown as "processing" until then."""
 
 import io
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +10,14 @@ from django.urls import reverse
 from PIL import Image
 
 from catalog.models import Asset, AssetKind, Price
-from tests.factories import admin_form_data, image_bytes, make_product, make_user, value
+from tests.factories import (
+    admin_form_data,
+    image_bytes,
+    make_product,
+    make_user,
+    pdf_bytes,
+    value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +56,15 @@ def stored_files(settings) -> list:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-def test_an_uploaded_image_becomes_an_asset_with_a_thumbnail(superuser_client, lamp, settings):
-    """The upload is stored once, renditions are made and completeness counts the main image."""
+def test_an_uploaded_image_becomes_an_asset_with_a_thumbnail(
+    superuser_client, lamp, settings, django_capture_on_commit_callbacks
+):
+    """The upload is stored once, renditions are made after commit and completeness counts
+    the main image."""
     before = lamp.completeness.get(locale="en").ratio
     upload = SimpleUploadedFile("lamp.png", image_bytes(), content_type="image/png")
-    response = post_upload(superuser_client, lamp, upload, **{"assets-0-alt_text_fa": "چراغ"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(superuser_client, lamp, upload, **{"assets-0-alt_text_fa": "چراغ"})
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
     asset = Asset.objects.get(product=lamp)
     assert asset.kind == AssetKind.IMAGE
@@ -97,6 +110,46 @@ def test_a_bad_upload_is_refused_and_nothing_is_stored(
     assert stored_files(settings) == []
 
 
+def test_an_image_whose_preview_is_not_built_yet_shows_processing(
+    superuser_client, lamp, settings, django_capture_on_commit_callbacks
+):
+    """Until the worker has made the thumbnail the inline says so: no broken image, and the
+    build is queued, never done in the request."""
+    with (
+        mock.patch("catalog.tasks_renditions.asset_renditions_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        upload = SimpleUploadedFile("lamp.png", image_bytes(size=(900, 600)))
+        assert post_upload(superuser_client, lamp, upload).status_code == 302
+        html = superuser_client.get(change_url(lamp)).content.decode()
+    assert task.enqueue.called
+    assert not [p for p in stored_files(settings) if "renditions" in p.parts]
+    assert "pim-thumb-processing" in html
+    assert 'class="pim-thumb"' not in html
+
+
+def test_a_preview_that_failed_shows_why(superuser_client, lamp, settings):
+    with mock.patch("catalog.tasks_renditions.asset_renditions_task"):
+        post_upload(superuser_client, lamp, SimpleUploadedFile("lamp.png", image_bytes()))
+    Asset.objects.update(rendition_error="The image could not be decoded: broken data")
+    html = superuser_client.get(change_url(lamp)).content.decode()
+    assert "pim-thumb-failed" in html and "broken data" in html
+
+
+def test_a_fake_pdf_is_refused_on_the_field(superuser_client, lamp, settings):
+    """The error names the file and says why, on the inline's upload field."""
+    fake = SimpleUploadedFile("manual.pdf", b"%PDF-1.4\nplain text\n%%EOF\n")
+    response = post_upload(superuser_client, lamp, fake, **{"assets-0-role": "manual"})
+    assert response.status_code == 200
+    form_errors = response.context["inline_admin_formsets"][0].formset.errors[0]
+    assert "“manual.pdf” is not a valid PDF" in str(form_errors["upload"])
+    assert not Asset.objects.exists()
+    real = SimpleUploadedFile("manual.pdf", pdf_bytes())
+    response = post_upload(superuser_client, lamp, real, **{"assets-0-role": "manual"})
+    assert response.status_code == 302
+    assert Asset.objects.get().mime_type == "application/pdf"
+
+
 def test_a_decompression_bomb_is_refused(superuser_client, lamp, settings):
     """An image whose pixel count is over the limit is refused before decoding."""
     settings.PIM_MAX_IMAGE_PIXELS = 1000
@@ -126,3 +179,24 @@ def test_a_price_is_added_through_the_inline(superuser_client, lamp, web):
     assert response.status_code == 302
     price = Price.objects.get(product=lamp)
     assert str(price.amount) == "19.90" and str(price.sale_amount) == "15.00"
+
+
+def test_uploads_are_checked_before_the_admin_opens_its_transaction(superuser_client, lamp):
+    """Decoding an upload takes seconds; on SQLite a transaction holds the write lock from its
+    start, so the check runs outside the admin view's transaction (once per file)."""
+    from django.db import connection
+
+    from catalog.services import assets
+
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    depths = []
+    real_check = assets.upload_check
+
+    def check(**kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real_check(**kwargs)
+
+    with mock.patch.object(assets, "upload_check", check):
+        upload = SimpleUploadedFile("lamp.png", image_bytes(), content_type="image/png")
+        assert post_upload(superuser_client, lamp, upload).status_code == 302
+    assert depths == [outside]

@@ -7,7 +7,7 @@ from catalog.services.assets import asset_create
 from publishing.models import Campaign, ShortLink
 from publishing.printing.codes import gtin_symbology
 from publishing.services import short_link_url
-from tests.factories import image_upload
+from tests.factories import image_upload, pdf_bytes
 from tests.publishing.pdf_tools import decode_codes, fonts, page_sizes_mm, page_texts
 from tests.publishing.printing import GTINS, make_print_catalog, pdf_path, render
 
@@ -94,7 +94,7 @@ def test_a_technical_sheet_lists_technical_values_documents_and_a_gtin_barcode(c
     product = catalog["LAMP-1"]
     Attribute.objects.filter(code="weight").update(label_fi="Paino")
     asset_create(owner=product, role="drawing", upload=image_upload("d.png", color=(0, 0, 200)))
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = pdf_bytes()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     asset_create(

@@ -77,8 +77,11 @@ def test_product_page_has_translated_slugs_alternates_and_a_language_switcher(cl
     assert client.get(f"/en/p/{product.slug_fi}/").status_code == 404
 
 
-def test_json_ld_and_open_graph_describe_the_product(client, publish, web):
-    product = publish("LAMP-1", gtin="4006381333931", brand="Acme")
+def test_json_ld_and_open_graph_describe_the_product(
+    client, publish, web, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the renditions get built
+        product = publish("LAMP-1", gtin="4006381333931", brand="Acme")
     response = client.get(f"/en/p/{product.slug_en}/")
     data = json_ld(response.content)
     assert data["@type"] == "Product"
