@@ -116,6 +116,13 @@ def asset_rendition(*, asset: Asset, spec: str, build: bool = False) -> str | No
     )
 
 
+def asset_renditions_build(*, asset: Asset) -> dict[str, str]:
+    """Build an image asset's renditions now (idempotent); {} for other kinds."""
+    if asset.kind != AssetKind.IMAGE or not asset.file:
+        return {}
+    return renditions_build(content_hash=asset.content_hash, file_name=asset.file.name)
+
+
 def rendition_url(*, asset: Asset, spec: str) -> str:
     """Public URL of an image's rendition; the original's while the rendition is being built,
     so that a page never shows a broken image."""

@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import clear_url_caches, resolve
 
-from catalog.services.assets import asset_create, rendition_url
+from catalog.services.assets import asset_create
+from catalog.services.renditions import asset_renditions_build, rendition_url
 from publishing.media import CACHE_IMMUTABLE, CACHE_SHORT, serve_media
 from publishing.models import Publication, PublicationStatus, Theme
 from tests.factories import image_upload, make_audience, make_product
@@ -81,6 +82,7 @@ def test_a_product_image_is_served_as_png_and_cached_as_immutable(client, image)
 
 
 def test_a_rendition_is_served_as_jpeg_and_cached_as_immutable(client, image):
+    asset_renditions_build(asset=image)
     url = rendition_url(asset=image, spec="thumb")
     assert url.startswith("/media/renditions/") and url.endswith(".jpg")
     response = client.get(url)

@@ -20,8 +20,8 @@ from moto.server import ThreadedMotoServer
 from pypdf import PdfReader
 from storages.backends.s3 import S3Storage
 
-from catalog.services import assets
-from catalog.services.assets import rendition_url
+from catalog.services import renditions
+from catalog.services.renditions import asset_renditions_build, rendition_url
 from publishing.printing.fetcher import PRINT_BASE_URL, ProjectFilesFetcher
 from tests.publishing.printing import render
 
@@ -61,7 +61,7 @@ def s3(s3_endpoint, settings, monkeypatch):
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = storages
     # Renditions known to this process belong to another storage (or an emptied bucket).
-    monkeypatch.setattr(assets, "_KNOWN_RENDITIONS", {})
+    monkeypatch.setattr(renditions, "_KNOWN_RENDITIONS", {})
     yield client
     for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         client.delete_object(Bucket=BUCKET, Key=item["Key"])
@@ -79,6 +79,7 @@ def test_uploads_renditions_and_a_pdf_live_in_object_storage(
 ):
     product = publish("LAMP-1")
     asset = product.assets.get(role="main")
+    asset_renditions_build(asset=asset)
     assert isinstance(asset.file.storage, S3Storage)
 
     s3.head_object(Bucket=BUCKET, Key=asset.file.name)  # stored in the bucket
@@ -103,6 +104,7 @@ def test_uploads_renditions_and_a_pdf_live_in_object_storage(
 def test_product_pages_link_images_in_the_bucket(s3, s3_endpoint, publish, client):
     """og:image and JSON-LD keep the bucket's absolute URL (no site address in front)."""
     product = publish("LAMP-3")
+    asset_renditions_build(asset=product.assets.get(role="main"))
     page = client.get(f"/en/p/{product.slug_en}/").content.decode()
     og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
     og_image = html.unescape(og_image)
@@ -116,6 +118,7 @@ def test_the_print_fetcher_reads_storage_urls_through_the_storage_api(s3, publis
     from weasyprint import HTML
 
     product = publish("LAMP-2")
+    asset_renditions_build(asset=product.assets.get(role="main"))
     url = rendition_url(asset=product.assets.get(role="main"), spec="print")
     private = default_storage.save("imports/1-products.png", ContentFile(b"private"))
     fetcher = ProjectFilesFetcher()
