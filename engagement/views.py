@@ -6,7 +6,7 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_request, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from catalog.languages import default_language, language_codes
@@ -21,6 +21,19 @@ from engagement.services import (
 )
 from publishing.web.pages import default_theme
 from publishing.web.views import chrome
+
+# Shown instead of a code; rendered in the page's language (the i18n URL prefix).
+_CODE_NOTICES = {
+    "no_scan": gettext_lazy(
+        "Scan the code on the printed piece to get your personal discount code."
+    ),
+    "limited": gettext_lazy(
+        "We have handed out many codes to your connection recently. Please try again later."
+    ),
+    "busy": gettext_lazy(
+        "Your discount code could not be prepared just now. Please reload this page in a moment."
+    ),
+}
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -59,8 +72,8 @@ def scan(request: HttpRequest, code: str) -> HttpResponse:
         return link_problem(request, status=410, locale=target.language)
     query = ""
     if request.method == "GET":  # HEAD (link previews, checkers) is not a scan
-        event = scan_record(target=target, user_agent=request.headers.get("User-Agent", ""))
-        query = "?" + urlencode({"s": scan_token(event)})
+        scanned = scan_record(target=target, user_agent=request.headers.get("User-Agent", ""))
+        query = "?" + urlencode({"s": scan_token(scan_uid=scanned.uid, code=target.code)})
     with translation.override(target.language):
         location = reverse("engagement:landing", kwargs={"code": target.code})
     return _no_store(HttpResponseRedirect(location + query))
@@ -77,17 +90,24 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
         )
     link = resolved.link
     page = landing_service.landing_page(link=link, locale=locale)
-    issued = None
+    outcome = None
     if page.offer is not None and page.offer_open:
         is_bot = device_type(request.headers.get("User-Agent", "")) == "bot"
-        issued = landing_service.code_for_visit(
-            session=request.session,
+        outcome = landing_service.code_for_scan(
             offer=page.offer,
             locale=locale,
-            scan_id=scan_from_token(request.GET.get("s", "")),
+            scan_uid=scan_from_token(request.GET.get("s", ""), code=link.code),
+            client=request.META.get("REMOTE_ADDR", ""),
             allow_new=not is_bot,
         )
     urls = {c: translate_url(request.path, c) for c in language_codes()}
     context = chrome(theme=page.theme, urls=urls, title=page.title)
-    context.update({"page": page, "discount": issued, "product_link": reverse("web:home")})
+    context.update(
+        {
+            "page": page,
+            "discount": outcome.code if outcome else None,
+            "discount_notice": _CODE_NOTICES.get(outcome.reason) if outcome else None,
+            "product_link": reverse("web:home"),
+        }
+    )
     return _no_store(render(request, "engagement/landing.html", context))

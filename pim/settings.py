@@ -98,8 +98,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             # WAL lets readers work while one writer writes; IMMEDIATE avoids lock upgrades
             # that would otherwise fail with "database is locked" under concurrent writes.
+            # busy_timeout is how long an ordinary write waits for the lock. Writers keep their
+            # transactions short (≤ 200 ms), so this is a safety margin, not a queue; scans wait
+            # far less and spool instead (engagement.services).
             "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                f"PRAGMA busy_timeout={env_int('PIM_SQLITE_BUSY_TIMEOUT_MS', 5000)};"
             ),
             "transaction_mode": "IMMEDIATE",
         }
@@ -180,6 +184,12 @@ PIM_PUBLIC_BASE_URL = env_str("PIM_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 PIM_WEB_CHANNEL = env_str("PIM_WEB_CHANNEL", "web")
 # Without collectstatic, whitenoise finds files where runserver would (app and project dirs).
 WHITENOISE_USE_FINDERS = env_bool("PIM_STATIC_USE_FINDERS", default=True)
+
+# --- Scans and landing pages -------------------------------------------------------------------
+# Scans that find the database busy are written here and flushed into it later (never lost).
+PIM_SCAN_SPOOL_DIR = Path(env_str("PIM_SCAN_SPOOL_DIR", str(VAR_DIR / "spool" / "scans")))
+# New discount codes a landing page hands out per client address and hour.
+PIM_LANDING_CODES_PER_HOUR = env_int("PIM_LANDING_CODES_PER_HOUR", 20)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
