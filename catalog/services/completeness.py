@@ -7,6 +7,10 @@ asset roles) plus attributes marked "required everywhere".
 Only rows whose result changed are rewritten: a recompute after an edit that did not change
 a score writes nothing, and a full recompute of an unchanged catalog is read-only.
 
+Each chunk of products is written in its own short transaction when the caller has none
+(a full recompute, the worker, a command); called inside a caller's transaction, the work
+joins it.
+
 Bulk writers (the spreadsheet import) wrap their work in ``completeness_deferred()``: the
 services and signals inside it only note what to recompute, and one set-based recompute runs
 when the block ends.
@@ -37,7 +41,10 @@ from catalog.models import (
 from catalog.models.product import INHERITED_TEXT_FIELDS
 from catalog.services.values import values_merge
 
-CHUNK_SIZE = 2000
+# Products measured and written per transaction. On SQLite a transaction holds the database's
+# only write lock: 200 products (~3,000 rows) write in well under 200 ms on the 2-core bench
+# machine (2,000 took up to 1 s), so scans and edits never wait long. Reads happen outside.
+CHUNK_SIZE = 200
 # Rows deleted per statement: stays below every backend's bound-parameter limit.
 DELETE_BATCH = 900
 INSERT_BATCH = 2000
