@@ -106,30 +106,47 @@ class ScanTarget:
         return self.locale if self.locale in language_codes() else default_language()
 
 
+_SCAN_TARGET_COLUMNS = (
+    "pk",
+    "code",
+    "locale",
+    "product_id",
+    "campaign_id",
+    "publication__campaign_id",
+    "publication_id",
+    "channel_id",
+    "publication__channel_id",
+    "expires_at",
+)
+_scan_target_sql: dict[str, str] = {}  # per database vendor: compiled once per process
+
+
 def scan_target(*, code: str) -> ScanTarget | None:
+    """The link of a printed code in one indexed query. The SQL is compiled by the ORM once per
+    process and reused: on the busiest path compiling it cost more than running it."""
     if not SHORT_CODE_RE.match(code or ""):
         return None
-    row = (
-        ShortLink.objects.filter(code=code)
-        .values_list(
-            "pk",
-            "code",
-            "locale",
-            "product_id",
-            "campaign_id",
-            "publication__campaign_id",
-            "publication_id",
-            "channel_id",
-            "publication__channel_id",
-            "expires_at",
-        )
-        .order_by()[:1]
-    )
-    if not row:
-        return None
-    pk, code, locale, product, campaign, piece_campaign, piece, channel, piece_channel, ends = row[
-        0
-    ]
+    sql = _scan_target_sql.get(connection.vendor)
+    if sql is None:
+        marker = "scan-target-code-placeholder"
+        query = ShortLink.objects.filter(code=marker).values_list(*_SCAN_TARGET_COLUMNS).order_by()
+        sql, params = query[:1].query.sql_with_params()
+        if list(params) != [marker]:  # never expected: fall back to the ORM
+            rows = list(query.model.objects.filter(code=code).values_list(*_SCAN_TARGET_COLUMNS))
+            return _scan_target_from(rows[0]) if rows else None
+        _scan_target_sql[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    return _scan_target_from(row) if row else None
+
+
+def _scan_target_from(row) -> ScanTarget:
+    pk, code, locale, product, campaign, piece_campaign, piece, channel, piece_channel, ends = row
+    if isinstance(ends, str):  # SQLite hands raw SQL its text form
+        ends = parse_datetime(ends)
+    if ends is not None and timezone.is_naive(ends):  # stored in UTC
+        ends = timezone.make_aware(ends, datetime.UTC)
     return ScanTarget(
         pk=pk,
         code=code,
@@ -176,9 +193,8 @@ def bounded_write(*, wait_ms: int) -> Iterator[None]:
     OperationalError: SQLite's busy timeout, PostgreSQL's lock_timeout."""
     wait_ms = max(0, int(wait_ms))
     if connection.vendor == "sqlite":
+        previous = int(settings.PIM_SQLITE_BUSY_TIMEOUT_MS)
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA busy_timeout")
-            previous = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
         try:
             with transaction.atomic():

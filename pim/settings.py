@@ -92,6 +92,8 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# How long an ordinary write waits for SQLite's lock (scans wait far less; see engagement).
+PIM_SQLITE_BUSY_TIMEOUT_MS = env_int("PIM_SQLITE_BUSY_TIMEOUT_MS", 5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -103,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # far less and spool instead (engagement.services).
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                f"PRAGMA busy_timeout={env_int('PIM_SQLITE_BUSY_TIMEOUT_MS', 5000)};"
+                f"PRAGMA busy_timeout={PIM_SQLITE_BUSY_TIMEOUT_MS};"
             ),
             "transaction_mode": "IMMEDIATE",
         }
