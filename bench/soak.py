@@ -525,6 +525,7 @@ def soak(kind: str, args) -> bool:
             kill["progress"] = kill["row"][1]
             worker = start_worker(env, worker_log)
             monitor.watch("worker (restarted)", worker.pid)
+        kill["waited"] = time.perf_counter() - publication_started
         outcome["kill"] = kill
         outcome["status_at_kill"] = status
 
@@ -585,6 +586,12 @@ def soak(kind: str, args) -> bool:
         outcome["scans"] = {**wrk_result, "stored": stored, "spool_left": left}
         outcome["api"] = api_result
         outcome["imported_products"] = Product.objects.filter(sku__startswith="IMP").count()
+        # What failed on the lock, by process (their tracebacks are in the kept directory).
+        outcome["locked_errors"] = {
+            name: log.read_text(errors="replace").count("database is locked")
+            for name, log in (("worker", worker_log), ("import", import_log))
+            if log.exists()
+        }
         monitor.sample()
         outcome["rss"] = dict(monitor.peaks)
         return report(outcome, args)
@@ -644,11 +651,17 @@ def report(o: dict, args) -> bool:
     if kill["at"] is None:
         print(f"worker kill: not done (publication was {o['status_at_kill']} at the kill point)")
     else:
+        if kill["progress"] < args.kill_at_progress:
+            print(
+                f"the render had not reached {args.kill_at_progress} % after "
+                f"{kill['waited']:.0f} s (stalled at {kill['progress']} %): killed anyway"
+            )
         print(
             f"worker SIGKILLed at {kill['progress']} %, restarted at once; publication picked up "
             f"again after {seconds(pub['resumed_after_kill'])}, finished "
             f"{seconds(pub['finished_after_kill'])} after the kill"
         )
+    print(f"'database is locked' in the logs: {o['locked_errors']}")
     print("peak RSS (VmHWM):")
     for (label, pid), mb in sorted(o["rss"].items(), key=lambda item: -item[1]):
         print(f"  {label:<28} pid {pid:<8} {mb:7.0f} MB")
