@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
@@ -34,6 +41,7 @@ from engagement.spool import (
     spool_pending,
     spool_read,
     spool_remove,
+    spool_set_aside,
     spool_write,
 )
 from publishing.models import Campaign, Publication, ShortLink
@@ -268,8 +276,11 @@ def _flush_if_due() -> None:
     if now < _ScanState.next_spool_check:
         return
     _ScanState.next_spool_check = now + SPOOL_CHECK_EVERY_S
-    if spool_has_pending():
-        scan_spool_flush(limit=SPOOL_FLUSH_IN_REQUEST, wait_ms=SCAN_DB_WAIT_MS)
+    try:
+        if spool_has_pending():
+            scan_spool_flush(limit=SPOOL_FLUSH_IN_REQUEST, wait_ms=SCAN_DB_WAIT_MS)
+    except Exception:  # the scan itself is stored: a flush problem must not fail its redirect
+        logger.exception("Flushing the scan spool failed")
 
 
 def scan_spool_flush(*, limit: int | None = None, wait_ms: int | None = None) -> int:
@@ -289,19 +300,38 @@ def scan_spool_flush(*, limit: int | None = None, wait_ms: int | None = None) ->
             paths = spool_pending(size)
             if not paths:
                 break
-            events = [event for event in map(spool_read, paths) if event is not None]
+            read = [(path, spool_read(path)) for path in paths]
+            events = [(path, event) for path, event in read if event is not None]
             try:
-                if wait_ms is None:
-                    with transaction.atomic():
-                        _store_spooled(events)
-                else:
-                    with bounded_write(wait_ms=wait_ms):
-                        _store_spooled(events)
+                _store_spooled_in(events, wait_ms=wait_ms)
             except BUSY_ERRORS:
                 break  # still busy: the files stay for the next flush
+            except DatabaseError:
+                # One refused event must not block the others: store them one by one and set
+                # the refused ones aside (kept as .bad for a look, never retried).
+                try:
+                    for path, event in events:
+                        try:
+                            _store_spooled_in([(path, event)], wait_ms=wait_ms)
+                        except BUSY_ERRORS:
+                            raise
+                        except DatabaseError:
+                            logger.exception("Spooled scan %s refused", event.get("uid"))
+                            spool_set_aside(path)
+                except BUSY_ERRORS:
+                    break
             spool_remove(paths)
             flushed += len(events)
     return flushed
+
+
+def _store_spooled_in(events: list[tuple], *, wait_ms: int | None) -> None:
+    if wait_ms is None:
+        with transaction.atomic():
+            _store_spooled([event for _path, event in events])
+    else:
+        with bounded_write(wait_ms=wait_ms):
+            _store_spooled([event for _path, event in events])
 
 
 def _store_spooled(events: list[dict]) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 SUFFIX = ".json"
+REQUIRED = ("uid", "code", "language", "device", "scanned_at")
 
 
 def spool_dir() -> Path:
@@ -80,12 +81,20 @@ def spool_read(path: Path) -> dict | None:
     try:
         event = json.loads(path.read_bytes())
         uuid.UUID(str(event["uid"]))
+        if not all(isinstance(event[key], str) and event[key] for key in REQUIRED):
+            raise ValueError("incomplete event")
         return event
     except FileNotFoundError:
         return None  # another flush took it
     except (ValueError, KeyError, TypeError):
-        path.replace(path.with_suffix(".bad"))
+        spool_set_aside(path)
         return None
+
+
+def spool_set_aside(path: Path) -> None:
+    """Keep a file that cannot be stored for a look, out of every later flush."""
+    with suppress(FileNotFoundError):
+        path.replace(path.with_suffix(".bad"))
 
 
 def spool_remove(paths: list[Path]) -> None:

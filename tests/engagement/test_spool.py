@@ -10,7 +10,7 @@ from django.urls import reverse
 from engagement import landing, services
 from engagement.models import DiscountCode, ScanEvent
 from engagement.services import scan_record, scan_spool_flush, scan_target
-from engagement.spool import spool_pending, spool_read
+from engagement.spool import spool_dir, spool_pending, spool_read
 from publishing.models import ShortLink
 from tests.factories import make_user
 
@@ -146,3 +146,40 @@ def test_campaign_analytics_count_spooled_scans(client, brochure, busy, monkeypa
     )
     assert page.status_code == 200
     assert page.context["analytics"].scans == 2
+
+
+def test_an_incomplete_spooled_scan_is_set_aside_and_the_others_stored(brochure, busy, settings):
+    target = scan_target(code=brochure["link"].code)
+    good = scan_record(target=target, user_agent=PHONE)
+    refused = settings.PIM_SCAN_SPOOL_DIR / "0-refused.json"
+    refused.write_text(
+        '{"uid": "%s", "code": "x", "language": null, "device": "bot",'
+        ' "scanned_at": "2026-01-01T00:00:00+00:00"}' % ("a" * 32)
+    )
+    scan_spool_flush()
+    assert list(ScanEvent.objects.values_list("uid", flat=True)) == [good.uid]
+    assert (settings.PIM_SCAN_SPOOL_DIR / "0-refused.bad").exists()
+    assert not spool_pending(10)
+
+
+def test_a_spooled_scan_the_database_refuses_is_set_aside_and_the_others_stored(
+    brochure, busy, monkeypatch
+):
+    from django.db import IntegrityError
+
+    target = scan_target(code=brochure["link"].code)
+    good = scan_record(target=target, user_agent=PHONE)
+    bad = scan_record(target=target, user_agent="Googlebot")
+    real = services._store_spooled
+
+    def refusing(events):
+        if any(event["uid"] == bad.uid.hex for event in events):
+            raise IntegrityError("refused")
+        return real(events)
+
+    monkeypatch.setattr(services, "_store_spooled", refusing)
+    scan_spool_flush()
+    assert list(ScanEvent.objects.values_list("uid", flat=True)) == [good.uid]
+    assert not spool_pending(10)
+    (aside,) = spool_dir().glob("*.bad")
+    assert bad.uid.hex in aside.name
