@@ -8,8 +8,9 @@ Only rows whose result changed are rewritten: a recompute after an edit that did
 a score writes nothing, and a full recompute of an unchanged catalog is read-only.
 
 Each chunk of products is written in its own short transaction when the caller has none
-(a full recompute, the worker, a command); called inside a caller's transaction, the work
-joins it.
+(a full recompute, the worker, a command). Called inside a caller's transaction, a recompute of
+at most one chunk joins it; a bigger one (a family's or a channel's products after an admin
+save) runs after the commit, chunk by chunk, so no transaction holds the write lock for long.
 
 Bulk writers (the spreadsheet import) wrap their work in ``completeness_deferred()``: the
 services and signals inside it only note what to recompute, and one set-based recompute runs
@@ -125,19 +126,49 @@ def completeness_recompute(
     if pending is not None and not immediate:
         pending.add(product_ids, family_ids, channel_ids)
         return 0
+    if (
+        not immediate
+        and connection.in_atomic_block
+        and _more_than_a_chunk(product_ids, family_ids, channel_ids)
+    ):
+        # A family's or channel's products, measured inside the caller's transaction (an admin
+        # save), would hold SQLite's write lock for seconds: run after the commit instead,
+        # one short transaction per chunk. Nothing reads these scores inside that transaction.
+        transaction.on_commit(
+            lambda: _recompute(
+                product_ids=product_ids, family_ids=family_ids, channel_ids=channel_ids
+            ),
+            robust=True,
+        )
+        return 0
     return _recompute(product_ids=product_ids, family_ids=family_ids, channel_ids=channel_ids)
 
 
-def _recompute(*, product_ids=None, family_ids=None, channel_ids=None, rules=None) -> int:
+def _more_than_a_chunk(product_ids, family_ids, channel_ids) -> bool:
+    if family_ids is None and channel_ids is None and product_ids is not None:
+        return len(product_ids) > CHUNK_SIZE
+    queryset = _scope(product_ids, family_ids, channel_ids)
+    return queryset is not None and queryset[: CHUNK_SIZE + 1].count() > CHUNK_SIZE
+
+
+def _scope(product_ids, family_ids, channel_ids):
+    """The products a recompute measures, or None when there are none."""
     queryset = Product.objects.order_by("pk")
     if product_ids is not None:
         if not product_ids:
-            return 0
+            return None
         queryset = queryset.filter(pk__in=product_ids)
     if family_ids is not None:
         queryset = queryset.filter(family_id__in=family_ids)
     if channel_ids is not None:
         queryset = queryset.filter(channels__in=channel_ids).distinct()
+    return queryset
+
+
+def _recompute(*, product_ids=None, family_ids=None, channel_ids=None, rules=None) -> int:
+    queryset = _scope(product_ids, family_ids, channel_ids)
+    if queryset is None:
+        return 0
     rules = rules or _Rules.load()
     columns = ["pk", "family_id", "model_id", "values", *rules.text_columns]
     count = 0

@@ -99,3 +99,43 @@ def test_bulk_deletion_deletes_every_selected_product_in_batches(
     assert response.status_code == 302
     assert deleted == [3, 3, 1]
     assert list(Product.objects.values_list("pk", flat=True)) == [keep.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_family_wide_recompute_inside_a_transaction_runs_after_the_commit_in_chunks(
+    lamp_family, web, monkeypatch
+):
+    """An admin save of a family's requirements does not measure thousands of products inside
+    its own transaction: they are measured after the commit, one short transaction per chunk."""
+    from django.db import transaction
+
+    monkeypatch.setattr(completeness, "CHUNK_SIZE", 3)
+    for _ in range(8):
+        make_product(lamp_family, channels=[web])
+    Completeness.objects.all().delete()
+    stores = []
+    real_store = completeness._store
+
+    def spy(ids, computed):
+        stores.append((len(ids), connection.in_atomic_block))
+        real_store(ids, computed)
+
+    monkeypatch.setattr(completeness, "_store", spy)
+    with transaction.atomic():
+        completeness_recompute(family_ids=[lamp_family.pk])
+        assert stores == [], "nothing is measured inside the caller's transaction"
+    assert stores == [(3, False), (3, False), (2, False)]
+    assert Completeness.objects.count() == 8 * len(web.locales)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_of_one_chunk_joins_the_callers_transaction(lamp_family, web, monkeypatch):
+    from django.db import transaction
+
+    monkeypatch.setattr(completeness, "CHUNK_SIZE", 3)
+    for _ in range(2):
+        make_product(lamp_family, channels=[web])
+    Completeness.objects.all().delete()
+    with transaction.atomic():
+        completeness_recompute(family_ids=[lamp_family.pk])
+        assert Completeness.objects.count() == 2 * len(web.locales)
