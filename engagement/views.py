@@ -98,7 +98,8 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
             locale=locale,
             scan_uid=scan_from_token(request.GET.get("s", ""), code=link.code),
             client=request.META.get("REMOTE_ADDR", ""),
-            allow_new=not is_bot,
+            # Link checkers and previews (HEAD, crawlers) never take a code.
+            allow_new=not is_bot and request.method == "GET",
         )
     urls = {c: translate_url(request.path, c) for c in language_codes()}
     context = chrome(theme=page.theme, urls=urls, title=page.title)

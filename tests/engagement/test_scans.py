@@ -152,6 +152,13 @@ def test_bots_get_no_code(client, brochure):
     assert not DiscountCode.objects.exists()
 
 
+def test_head_requests_of_a_landing_page_issue_no_code(client, brochure):
+    target = _scanned(client, brochure)
+    assert client.head(target, HTTP_USER_AGENT=PHONE).status_code == 200
+    assert not DiscountCode.objects.exists()
+    assert "KEVAT-" in client.get(target, HTTP_USER_AGENT=PHONE).content.decode()
+
+
 @pytest.mark.parametrize(
     "token",
     ["1:forged", "abc", "", "ImZvcmdlZC9URVNUIg:1tX:bad"],
