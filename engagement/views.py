@@ -1,5 +1,6 @@
 """/q/<code>: record the scan and send the reader to the landing page of the printed piece."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, translate_url
@@ -34,6 +35,21 @@ _CODE_NOTICES = {
         "Your discount code could not be prepared just now. Please reload this page in a moment."
     ),
 }
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address: the connection's, or, behind PIM_TRUSTED_PROXY_COUNT proxies,
+    the one the outermost trusted proxy saw (addresses further left can be forged)."""
+    hops = settings.PIM_TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.headers.get("X-Forwarded-For", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -97,7 +113,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
             offer=page.offer,
             locale=locale,
             scan_uid=scan_from_token(request.GET.get("s", ""), code=link.code),
-            client=request.META.get("REMOTE_ADDR", ""),
+            client=client_address(request),
             # Link checkers and previews (HEAD, crawlers) never take a code.
             allow_new=not is_bot and request.method == "GET",
         )

@@ -192,6 +192,9 @@ WHITENOISE_USE_FINDERS = env_bool("PIM_STATIC_USE_FINDERS", default=True)
 PIM_SCAN_SPOOL_DIR = Path(env_str("PIM_SCAN_SPOOL_DIR", str(VAR_DIR / "spool" / "scans")))
 # New discount codes a landing page hands out per client address and hour.
 PIM_LANDING_CODES_PER_HOUR = env_int("PIM_LANDING_CODES_PER_HOUR", 20)
+# Reverse proxies in front of the app that append to X-Forwarded-For (e.g. 1 for nginx). With 0
+# the client address is the connection's; behind a proxy that would be the proxy's, for all.
+PIM_TRUSTED_PROXY_COUNT = env_int("PIM_TRUSTED_PROXY_COUNT", 0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

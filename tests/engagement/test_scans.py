@@ -233,3 +233,16 @@ def test_product_link_landing_links_to_the_product_page(client, brochure, print_
     body = client.get(target).content.decode()
     assert '<html lang="fa" dir="rtl">' in body
     assert f'href="/fa/p/{product.slug_fa}/"' in body
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_rate_limited(client, brochure, settings):
+    """With one trusted proxy the limit follows the address it saw, not the proxy's own, and a
+    forged address further left changes nothing."""
+    settings.PIM_LANDING_CODES_PER_HOUR = 1
+    settings.PIM_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_USER_AGENT": PHONE}
+    client.get(_scanned(client, brochure), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    client.get(_scanned(client, brochure), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", **proxy)
+    assert DiscountCode.objects.count() == 1
+    client.get(_scanned(client, brochure), HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
+    assert DiscountCode.objects.count() == 2
