@@ -17,6 +17,7 @@ from catalog.admin.common import RtlTranslationAdminMixin
 from catalog.cells import cell_safe
 from engagement.models import CampaignReport, DiscountCode, Offer, ScanEvent
 from engagement.selectors import analytics_csv_rows, bar_chart, campaign_analytics
+from engagement.services import SCAN_DB_WAIT_MS, scan_spool_flush
 
 
 @admin.register(Offer)
@@ -83,6 +84,11 @@ class DiscountCodeAdmin(ReadOnlyAdmin):
     search_fields = ("code", "order_reference")
 
 
+def _flush_spooled_scans() -> None:
+    """Figures include scans spooled while the database was busy (if it is free now)."""
+    scan_spool_flush(wait_ms=SCAN_DB_WAIT_MS)
+
+
 @admin.register(CampaignReport)
 class CampaignReportAdmin(admin.ModelAdmin):
     """Campaigns with their scan and redemption figures; each opens its charts."""
@@ -90,6 +96,10 @@ class CampaignReportAdmin(admin.ModelAdmin):
     list_display = ("title", "scan_count", "issued_count", "redeemed_count", "report_link")
     fields = ("title",)
     search_fields = ("code", "title")
+
+    def changelist_view(self, request, extra_context=None):
+        _flush_spooled_scans()
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -143,6 +153,7 @@ class CampaignReportAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         campaign = get_object_or_404(CampaignReport, pk=object_id)
+        _flush_spooled_scans()
         analytics = campaign_analytics(campaign=campaign)
         charts = [
             bar_chart(_("Scans per day"), analytics.per_day),
@@ -168,6 +179,7 @@ class CampaignReportAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         campaign = get_object_or_404(CampaignReport, pk=pk)
+        _flush_spooled_scans()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.code}.csv"'
         writer = csv.writer(response)

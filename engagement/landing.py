@@ -4,6 +4,8 @@ Built from publishing.selection and publishing.context like the piece itself, so
 the brochure show the same images and text.
 """
 
+import time
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,13 @@ from django.core.exceptions import ValidationError
 from catalog.languages import default_language
 from catalog.models import Product
 from engagement.models import DiscountCode, Offer
-from engagement.services import discount_code_issue, link_offer
+from engagement.services import (
+    BUSY_ERRORS,
+    bounded_write,
+    discount_code_issue,
+    landing_rate_allows,
+    link_offer,
+)
 from publishing.context import ProductView, build_product_views
 from publishing.formatting import format_date
 from publishing.links import product_public_url
@@ -20,7 +28,10 @@ from publishing.selection import publishable_locales, select_products
 from publishing.web.pages import ImageSource, default_theme, image_source
 from publishing.web.services import web_channel
 
-SESSION_KEY = "engagement_codes"
+# A reader waits this long in all for a new code while the database is busy (two tries),
+# then sees the page without one and is asked to reload.
+LANDING_DB_WAIT_MS = 1000
+LANDING_DB_TRIES = 2
 
 
 @dataclass(frozen=True)
@@ -123,19 +134,38 @@ def landing_page(*, link: ShortLink, locale: str) -> LandingPage:
     )
 
 
-def code_for_visit(
-    *, session, offer: Offer, locale: str, scan_id: int | None, allow_new: bool = True
-) -> DiscountCode | None:
-    """One code per visitor session and offer: refreshing the page shows the same code."""
-    issued = dict(session.get(SESSION_KEY, {}))
-    existing_id = issued.get(str(offer.pk))
-    if existing_id:
-        code = DiscountCode.objects.filter(pk=existing_id, offer=offer).first()
-        if code is not None:
-            return code
+@dataclass(frozen=True)
+class CodeOutcome:
+    code: DiscountCode | None
+    # Why there is no code: "" (there is one, or nothing to say), "no_scan" (the page was not
+    # reached through a scan), "limited" (too many codes for this address) or "busy".
+    reason: str = ""
+
+
+def code_for_scan(
+    *, offer: Offer, locale: str, scan_uid: uuid.UUID | None, client: str, allow_new: bool = True
+) -> CodeOutcome:
+    """One code per signed scan: reloading, sharing or replaying the page's URL shows the same
+    code; a page reached without a scan, a crawler or an address over its hourly share gets
+    none; a busy database means "reload in a moment", never an error page."""
+    if scan_uid is None:
+        return CodeOutcome(None, "no_scan")
     if not allow_new:
-        return None
-    code = discount_code_issue(offer=offer, language=locale, scan_id=scan_id)
-    issued[str(offer.pk)] = code.pk
-    session[SESSION_KEY] = issued
-    return code
+        return CodeOutcome(None)
+    try:
+        found = DiscountCode.objects.filter(scan_uid=scan_uid).first()
+    except BUSY_ERRORS:
+        return CodeOutcome(None, "busy")
+    if found is not None:
+        return CodeOutcome(found)
+    if not landing_rate_allows(client=client):
+        return CodeOutcome(None, "limited")
+    for attempt in range(LANDING_DB_TRIES):
+        try:
+            with bounded_write(wait_ms=LANDING_DB_WAIT_MS // LANDING_DB_TRIES):
+                code = discount_code_issue(offer=offer, language=locale, scan_uid=scan_uid)
+        except BUSY_ERRORS:
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        return CodeOutcome(code)
+    return CodeOutcome(None, "busy")

@@ -28,6 +28,9 @@ class RedemptionChannel(models.TextChoices):
 class ScanEvent(models.Model):
     """One scan of a printed code: where the journey started."""
 
+    # Made when the code is scanned, before any write: a scan spooled while the database was
+    # busy is flushed later under the same id, so a retried flush never counts it twice.
+    uid = models.UUIDField(_("scan id"), unique=True, null=True, editable=False)
     code = models.CharField(_("code"), max_length=16, db_index=True)
     short_link = models.ForeignKey(
         "publishing.ShortLink",
@@ -142,6 +145,9 @@ class DiscountCode(models.Model):
         related_name="codes",
         help_text=_("The scan that started this journey."),
     )
+    # The signed scan the code was issued for: one code per scan, even before a spooled scan
+    # reaches the database (its ``scan`` link is filled in when it does).
+    scan_uid = models.UUIDField(_("scan id"), unique=True, null=True, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10, choices=language_choices)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

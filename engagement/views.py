@@ -1,12 +1,13 @@
 """/q/<code>: record the scan and send the reader to the landing page of the printed piece."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_request, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from catalog.languages import default_language, language_codes
@@ -21,6 +22,34 @@ from engagement.services import (
 )
 from publishing.web.pages import default_theme
 from publishing.web.views import chrome
+
+# Shown instead of a code; rendered in the page's language (the i18n URL prefix).
+_CODE_NOTICES = {
+    "no_scan": gettext_lazy(
+        "Scan the code on the printed piece to get your personal discount code."
+    ),
+    "limited": gettext_lazy(
+        "We have handed out many codes to your connection recently. Please try again later."
+    ),
+    "busy": gettext_lazy(
+        "Your discount code could not be prepared just now. Please reload this page in a moment."
+    ),
+}
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address: the connection's, or, behind PIM_TRUSTED_PROXY_COUNT proxies,
+    the one the outermost trusted proxy saw (addresses further left can be forged)."""
+    hops = settings.PIM_TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.headers.get("X-Forwarded-For", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -59,8 +88,8 @@ def scan(request: HttpRequest, code: str) -> HttpResponse:
         return link_problem(request, status=410, locale=target.language)
     query = ""
     if request.method == "GET":  # HEAD (link previews, checkers) is not a scan
-        event = scan_record(target=target, user_agent=request.headers.get("User-Agent", ""))
-        query = "?" + urlencode({"s": scan_token(event)})
+        scanned = scan_record(target=target, user_agent=request.headers.get("User-Agent", ""))
+        query = "?" + urlencode({"s": scan_token(scan_uid=scanned.uid, code=target.code)})
     with translation.override(target.language):
         location = reverse("engagement:landing", kwargs={"code": target.code})
     return _no_store(HttpResponseRedirect(location + query))
@@ -77,17 +106,25 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
         )
     link = resolved.link
     page = landing_service.landing_page(link=link, locale=locale)
-    issued = None
+    outcome = None
     if page.offer is not None and page.offer_open:
         is_bot = device_type(request.headers.get("User-Agent", "")) == "bot"
-        issued = landing_service.code_for_visit(
-            session=request.session,
+        outcome = landing_service.code_for_scan(
             offer=page.offer,
             locale=locale,
-            scan_id=scan_from_token(request.GET.get("s", "")),
-            allow_new=not is_bot,
+            scan_uid=scan_from_token(request.GET.get("s", ""), code=link.code),
+            client=client_address(request),
+            # Link checkers and previews (HEAD, crawlers) never take a code.
+            allow_new=not is_bot and request.method == "GET",
         )
     urls = {c: translate_url(request.path, c) for c in language_codes()}
     context = chrome(theme=page.theme, urls=urls, title=page.title)
-    context.update({"page": page, "discount": issued, "product_link": reverse("web:home")})
+    context.update(
+        {
+            "page": page,
+            "discount": outcome.code if outcome else None,
+            "discount_notice": _CODE_NOTICES.get(outcome.reason) if outcome else None,
+            "product_link": reverse("web:home"),
+        }
+    )
     return _no_store(render(request, "engagement/landing.html", context))

@@ -108,14 +108,20 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# How long an ordinary write waits for SQLite's lock (scans wait far less; see engagement).
+PIM_SQLITE_BUSY_TIMEOUT_MS = env_int("PIM_SQLITE_BUSY_TIMEOUT_MS", 5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers work while one writer writes; IMMEDIATE avoids lock upgrades
             # that would otherwise fail with "database is locked" under concurrent writes.
+            # busy_timeout is how long an ordinary write waits for the lock. Writers keep their
+            # transactions short (≤ 200 ms), so this is a safety margin, not a queue; scans wait
+            # far less and spool instead (engagement.services).
             "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                f"PRAGMA busy_timeout={PIM_SQLITE_BUSY_TIMEOUT_MS};"
             ),
             "transaction_mode": "IMMEDIATE",
         }
@@ -219,6 +225,15 @@ PIM_PUBLIC_BASE_URL = env_str("PIM_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 PIM_WEB_CHANNEL = env_str("PIM_WEB_CHANNEL", "web")
 # Without collectstatic, whitenoise finds files where runserver would (app and project dirs).
 WHITENOISE_USE_FINDERS = env_bool("PIM_STATIC_USE_FINDERS", default=True)
+
+# --- Scans and landing pages -------------------------------------------------------------------
+# Scans that find the database busy are written here and flushed into it later (never lost).
+PIM_SCAN_SPOOL_DIR = Path(env_str("PIM_SCAN_SPOOL_DIR", str(VAR_DIR / "spool" / "scans")))
+# New discount codes a landing page hands out per client address and hour.
+PIM_LANDING_CODES_PER_HOUR = env_int("PIM_LANDING_CODES_PER_HOUR", 20)
+# Reverse proxies in front of the app that append to X-Forwarded-For (e.g. 1 for nginx). With 0
+# the client address is the connection's; behind a proxy that would be the proxy's, for all.
+PIM_TRUSTED_PROXY_COUNT = env_int("PIM_TRUSTED_PROXY_COUNT", 0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

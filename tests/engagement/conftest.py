@@ -66,3 +66,12 @@ def shop_token(web):
 def _web_version_read_every_time(settings):
     """Tests see every edit at once (production may reuse the version for a second)."""
     settings.PIM_WEB_VERSION_TTL = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings, tmp_path):
+    """Every test starts with empty landing-page rate counters and its own scan spool."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+    settings.PIM_SCAN_SPOOL_DIR = tmp_path / "spool"

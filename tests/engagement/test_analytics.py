@@ -20,7 +20,7 @@ def _journeys(brochure):
     from engagement.services import discount_code_issue
 
     codes = [
-        discount_code_issue(offer=brochure["offer"], language="fi", scan_id=s.pk) for s in scans
+        discount_code_issue(offer=brochure["offer"], language="fi", scan_uid=s.uid) for s in scans
     ]
     discount_code_redeem(code=codes[0].code, channel="web", order_reference="W1")
     discount_code_redeem(code=codes[1].code, channel="store", order_reference="S1")
