@@ -1,6 +1,5 @@
 """/q/<code>: record the scan and send the reader to the landing page of the printed piece."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, translate_url
@@ -20,6 +19,7 @@ from engagement.services import (
     scan_token,
     short_link_resolve,
 )
+from pim.security import client_ip
 from publishing.web.pages import default_theme
 from publishing.web.views import chrome
 
@@ -35,21 +35,6 @@ _CODE_NOTICES = {
         "Your discount code could not be prepared just now. Please reload this page in a moment."
     ),
 }
-
-
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address: the connection's, or, behind PIM_TRUSTED_PROXY_COUNT proxies,
-    the one the outermost trusted proxy saw (addresses further left can be forged)."""
-    hops = settings.PIM_TRUSTED_PROXY_COUNT
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.headers.get("X-Forwarded-For", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -113,7 +98,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
             offer=page.offer,
             locale=locale,
             scan_uid=scan_from_token(request.GET.get("s", ""), code=link.code),
-            client=client_address(request),
+            client=client_ip(request) or "",
             # Link checkers and previews (HEAD, crawlers) never take a code.
             allow_new=not is_bot and request.method == "GET",
         )

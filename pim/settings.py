@@ -379,8 +379,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every process start
 AXES_LOCKOUT_CALLABLE = "pim.security.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "pim.security.client_ip"
-# How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
-PIM_TRUSTED_PROXY_COUNT = env_int("PIM_TRUSTED_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,

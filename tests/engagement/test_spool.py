@@ -183,3 +183,11 @@ def test_a_spooled_scan_the_database_refuses_is_set_aside_and_the_others_stored(
     assert not spool_pending(10)
     (aside,) = spool_dir().glob("*.bad")
     assert bad.uid.hex in aside.name
+
+
+def test_the_worker_flushes_spooled_scans_as_housekeeping():
+    """run_worker's periodic housekeeping stores spooled scans without anyone asking."""
+    from catalog.jobs import housekeeping_hooks
+    from engagement.services import scan_spool_flush
+
+    assert scan_spool_flush in housekeeping_hooks()
