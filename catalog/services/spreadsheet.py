@@ -55,7 +55,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from catalog.cells import cell_safe
@@ -816,6 +816,15 @@ class _Journal:
 _FIRST_BATCH = 20
 _MAX_BATCH = 500
 _UNDO_BATCH = 50
+# SQLite has no queue for its write lock: a waiting writer sleeps and retries (up to 100 ms
+# between tries once it has waited a while). Back-to-back batches would starve it, so the
+# import pauses that long between batches.
+_SQLITE_PAUSE = 0.1
+
+
+def _let_others_write() -> None:
+    if connection.vendor == "sqlite":
+        time.sleep(_SQLITE_PAUSE)
 
 
 def _apply(body, columns, catalog, user, report, progress) -> bool:
@@ -845,6 +854,7 @@ def _apply(body, columns, catalog, user, report, progress) -> bool:
                         _apply_batch(batch, catalog, user, batch_journal)
                     elapsed = time.monotonic() - started
                 journal.merge(batch_journal)
+                _let_others_write()
                 report.rows.extend(a.outcome() for a in batch)
                 per_row = max(elapsed, 0.001) / len(batch)
                 size = max(1, min(_MAX_BATCH, size * 2, int(target / per_row)))
@@ -982,6 +992,7 @@ def _undo(journal: _Journal, user) -> list[ImportProblem]:
         try:
             with transaction.atomic():
                 Product.objects.filter(pk__in=ids).delete()
+            _let_others_write()
         except Exception as exc:  # noqa: BLE001 - reported, and the rest is still undone
             logger.exception("Could not delete imported products %s.", ids)
             problems.extend(_undo_problem(journal.created[pk], exc) for pk in ids)
@@ -991,6 +1002,7 @@ def _undo(journal: _Journal, user) -> list[ImportProblem]:
         try:
             with completeness_deferred(), transaction.atomic():
                 problems.extend(_restore(part, journal, user))
+            _let_others_write()
         except Exception as exc:  # noqa: BLE001
             logger.exception("Could not restore products after a failed import.")
             problems.extend(_undo_problem(snapshot.row, exc) for _pk, snapshot in part)

@@ -22,9 +22,11 @@ returned as a :class:`CellProblem` for the importer to report with its row and c
 
 import csv
 import datetime
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -237,11 +239,68 @@ def xlsx_check_archive(fileobj) -> None:
                     )
                     % {"ratio": int(ratio), "member": info.filename, "max": max_ratio}
                 )
-        if "xl/workbook.xml" not in archive.namelist():
-            raise SpreadsheetError(
-                _("This zip archive is not an XLSX workbook."), code="format"
-            ) from None
+        sheet = _first_sheet_member(archive)
+        rows = _count_rows(archive, sheet)
+        if rows > settings.PIM_IMPORT_MAX_ROWS + 1:
+            raise _limits_error(
+                _("The sheet has %(rows)s rows; at most %(max)s are imported at once.")
+                % {"rows": rows, "max": settings.PIM_IMPORT_MAX_ROWS},
+                row=settings.PIM_IMPORT_MAX_ROWS + 2,
+            )
     fileobj.seek(0)
+
+
+_SMALL_PART = 1024 * 1024
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str:
+    """The zip member of the workbook's first sheet (the one openpyxl imports)."""
+    not_xlsx = SpreadsheetError(_("This zip archive is not an XLSX workbook."), code="format")
+    names = set(archive.namelist())
+    if not {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= names:
+        raise not_xlsx
+    parts = []
+    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if archive.getinfo(name).file_size > _SMALL_PART:  # a few KB in any real workbook
+            raise not_xlsx
+        try:
+            parts.append(ElementTree.fromstring(archive.read(name)))
+        except (ElementTree.ParseError, zipfile.BadZipFile, ValueError):
+            raise not_xlsx from None
+    workbook, relations = parts
+    sheet = next((e for e in workbook.iter() if e.tag.endswith("}sheet")), None)
+    if sheet is None:
+        raise not_xlsx
+    targets = {e.get("Id"): e.get("Target", "") for e in relations}
+    target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    if member not in names:
+        raise not_xlsx
+    return member
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"|<(?:\w+:)?row\b")
+
+
+def _count_rows(archive: zipfile.ZipFile, member: str) -> int:
+    """The rows a sheet holds (or pads up to), from a fast scan of its XML.
+
+    openpyxl loads the shared strings before the first row; a sheet with a million rows is
+    refused here in a second instead of after that.
+    """
+    count = highest = 0
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1024 * 1024):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            data, tail = (data[:cut], data[cut:]) if cut > len(data) - 200 else (data, b"")
+            for match in _ROW.finditer(data):
+                count += 1
+                if match.group(1):
+                    highest = max(highest, int(match.group(1)))
+    return max(count, highest)
 
 
 def _xlsx_rows(fileobj) -> Iterator[list]:
@@ -256,7 +315,14 @@ def _xlsx_rows(fileobj) -> Iterator[list]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        # The sheet's own size claim cannot be trusted; read_rows counts the real rows.
+        # A sheet that says it is too wide is refused at once; one that lies about its
+        # size is caught by read_rows, which counts the real rows and cells.
+        claimed_columns = sheet.max_column
+        if claimed_columns and claimed_columns > settings.PIM_IMPORT_MAX_COLUMNS:
+            raise _limits_error(
+                _("The sheet has %(columns)s columns; at most %(max)s are imported.")
+                % {"columns": claimed_columns, "max": settings.PIM_IMPORT_MAX_COLUMNS}
+            )
         sheet.reset_dimensions()
         for cells in sheet.iter_rows():
             yield [_xlsx_cell(cell) for cell in cells]
