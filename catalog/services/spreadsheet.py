@@ -46,7 +46,10 @@ changes nothing. Formula cells in an imported XLSX are reported, never dropped.
 import copy
 import csv
 import io
+import itertools
 import logging
+import pickle
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -90,7 +93,7 @@ from catalog.services.spreadsheet_files import (
     SpreadsheetError,
     read_rows,
 )
-from catalog.services.status import product_set_status
+from catalog.services.status import product_set_status, product_status_check
 from catalog.services.values import value_schema_for_family
 
 logger = logging.getLogger(__name__)
@@ -736,6 +739,11 @@ def _check(body, columns, catalog, user, report, progress) -> None:
                         prices=_price_items(action.prices, action.product, catalog),
                         user=user,
                     )
+                if action.status:
+                    # Whether an approval's completeness is met is known only once the
+                    # row's content is saved: that is checked when the row is applied.
+                    current = product.status if action.product is None else action.product.status
+                    product_status_check(current=current, status=action.status, user=user)
             except ValidationError as exc:
                 report.problems.extend(
                     _problems_from(action.number, exc, action.fields, action.prices)
@@ -800,17 +808,39 @@ class _Snapshot:
 
 @dataclass
 class _Journal:
-    """What the applied batches did, so that a later failure can undo it."""
+    """What the applied batches did, so that a later failure can undo it.
+
+    Snapshots go to a temporary file, one pickle per batch: an import that updates 50,000
+    products keeps only ids and versions in memory.
+    """
 
     created: dict[int, int] = field(default_factory=dict)  # product id -> row
-    before: dict[int, _Snapshot] = field(default_factory=dict)  # updated product id -> state
+    before: dict[int, _Snapshot] = field(default_factory=dict)  # this batch's snapshots
     versions: dict[int, int] = field(default_factory=dict)  # product id -> version we left
+    _spool: object = None
+    _batches: list[tuple[int, int]] = field(default_factory=list)  # (offset, length)
 
-    def merge(self, other: "_Journal") -> None:
-        self.created.update(other.created)
-        for pk, snapshot in other.before.items():
-            self.before.setdefault(pk, snapshot)
-        self.versions.update(other.versions)
+    def merge(self, batch: "_Journal") -> None:
+        """Add a committed batch's journal."""
+        self.created.update(batch.created)
+        self.versions.update(batch.versions)
+        if batch.before:
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            data = pickle.dumps(list(batch.before.items()), pickle.HIGHEST_PROTOCOL)
+            offset = self._spool.seek(0, io.SEEK_END)
+            self._spool.write(data)
+            self._batches.append((offset, len(data)))
+
+    def snapshots_newest_first(self) -> Iterator[tuple[int, _Snapshot]]:
+        for offset, length in reversed(self._batches):
+            self._spool.seek(offset)
+            # Our own pickles, written above by this process.
+            yield from reversed(pickle.loads(self._spool.read(length)))  # noqa: S301
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
 
 
 _FIRST_BATCH = 20
@@ -853,7 +883,8 @@ def _apply(body, columns, catalog, user, report, progress) -> bool:
                     with transaction.atomic():
                         _apply_batch(batch, catalog, user, batch_journal)
                     elapsed = time.monotonic() - started
-                journal.merge(batch_journal)
+                    # Committed: noted before completeness runs, which could fail too.
+                    journal.merge(batch_journal)
                 _let_others_write()
                 report.rows.extend(a.outcome() for a in batch)
                 per_row = max(elapsed, 0.001) / len(batch)
@@ -868,6 +899,8 @@ def _apply(body, columns, catalog, user, report, progress) -> bool:
         logger.exception("Import failed; undoing the batches already applied.")
         _undo(journal, user)
         raise
+    finally:
+        journal.close()
     return False
 
 
@@ -996,9 +1029,8 @@ def _undo(journal: _Journal, user) -> list[ImportProblem]:
         except Exception as exc:  # noqa: BLE001 - reported, and the rest is still undone
             logger.exception("Could not delete imported products %s.", ids)
             problems.extend(_undo_problem(journal.created[pk], exc) for pk in ids)
-    updated = list(journal.before.items())[::-1]
-    for start in range(0, len(updated), _UNDO_BATCH):
-        part = updated[start : start + _UNDO_BATCH]
+    updated = journal.snapshots_newest_first()
+    while part := list(itertools.islice(updated, _UNDO_BATCH)):
         try:
             with completeness_deferred(), transaction.atomic():
                 problems.extend(_restore(part, journal, user))

@@ -297,3 +297,32 @@ def test_a_translator_may_not_create_products_by_import(family):
     report = run([["sku", "family", "name-fi"], ["T-1", "lamps", "Valo"]], user=translator)
     assert [(p.row, p.code) for p in report.problems] == [(2, "permission")]
     assert not Product.objects.filter(sku="T-1").exists()
+
+
+def test_a_dry_run_reports_status_changes_the_workflow_refuses(family):
+    """Checked before anything is written: draft -> retired is not a step of the workflow."""
+    make_product(family, sku="A")
+    report = run(
+        [["sku", "family", "status"], ["A", "lamps", "retired"], ["B", "lamps", "retired"]],
+        dry_run=True,
+    )
+    assert {(p.row, p.column) for p in report.problems} == {(2, "status"), (3, "status")}
+
+
+def test_an_approval_refused_when_applied_undoes_the_whole_import(family, web):
+    """Completeness is known once the row is saved; an incomplete product cannot be approved,
+    and the rows applied before it are undone."""
+    make_product(family, sku="OLD", names={"en": "Old"})
+    report = run(
+        [
+            ["sku", "family", "channels", "name-en", "status"],
+            ["OLD", "lamps", "web", "Renamed", ""],
+            ["NEW", "lamps", "web", "Lamp", ""],
+            ["B", "lamps", "web", "Lamp B", "approved"],
+        ]
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(4, "status")]
+    assert "cannot be approved" in report.problems[0].message
+    assert set(Product.objects.values_list("sku", flat=True)) == {"OLD"}
+    old = Product.objects.get(sku="OLD")
+    assert old.name_en == "Old" and not old.channels.exists()
