@@ -494,6 +494,8 @@ def products_import(
     except SpreadsheetError as exc:
         report.problems.append(ImportProblem(exc.row, exc.column, exc.message, exc.code))
         return report
+    if progress is not None:
+        progress(0, len(body))  # read: the total is known from here on
     _check(body, columns, catalog, user, report, progress)
     if report.problems or dry_run:
         return _sorted(report)

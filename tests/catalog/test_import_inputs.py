@@ -334,3 +334,21 @@ def test_a_sheet_of_a_million_rows_is_refused_before_openpyxl_reads_it(lamp_fami
     report = import_xlsx(padded.getvalue())
     assert [(p.code, p.row) for p in report.problems] == [("limit", 50_002)]
     assert "1000000 rows" in report.problems[0].message
+
+
+def test_the_admin_import_page_reports_bad_files_instead_of_failing(client, lamp_family):
+    client.force_login(make_user("boss", superuser=True))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = "/admin/catalog/import-export/"
+    for name, data, expected in (
+        ("bad.csv", b"sku,family,name-en\nA,lamps,L\xe4mp\n", "Line 2"),
+        ("long.csv", b"sku,family,name-en\nA,lamps," + b"x" * 131_073 + b"\n", "32767"),
+        ("price.csv", b"sku,family,price-web-EUR\nA,lamps,1e400\n", "price-web-EUR"),
+        ("bomb.xlsx", zip_bomb(120), "120 MB"),
+    ):
+        upload = SimpleUploadedFile(name, data)
+        response = client.post(url, {"file": upload, "dry_run": "on"})
+        assert response.status_code == 200, name
+        assert expected in response.content.decode(), name
+    assert not Product.objects.exists()
