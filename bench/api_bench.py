@@ -11,6 +11,7 @@ import gc
 import io
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -179,17 +180,66 @@ def bench_import(rows: int) -> None:
         cells += [f"Imported {number} {c}" for c in locales] + [f"Claim {c}" for c in locales]
         lines.append(",".join(cells))
     data = ("\n".join(lines) + "\n").encode()
-    started = time.perf_counter()
-    report = products_import(fileobj=io.BytesIO(data), name="bench.csv")
-    elapsed = time.perf_counter() - started
-    assert report.ok, report.problems[:5]
-    print(
-        f"import of {rows} CSV rows (new products): {elapsed:.1f} s = {rows / elapsed:.0f} rows/s"
+    for label, dry_run in (
+        ("dry run", True),
+        ("import (new products)", False),
+        ("same file again (all unchanged)", False),
+    ):
+        probe = _start_lock_probe()
+        started = time.perf_counter()
+        report = products_import(fileobj=io.BytesIO(data), name="bench.csv", dry_run=dry_run)
+        elapsed = time.perf_counter() - started
+        assert report.ok, report.problems[:5]
+        print(
+            f"{label} of {rows} CSV rows: {elapsed:.1f} s = {rows / elapsed:.0f} rows/s, "
+            f"{report.counts()}"
+        )
+        _stop_lock_probe(probe)
+
+
+def _start_lock_probe():
+    """Another process that writes every 20 ms meanwhile (SQLite only): how long it waits."""
+    if connection.vendor != "sqlite":
+        return None
+    probe = subprocess.Popen(
+        [sys.executable, __file__, "--probe", str(connection.settings_dict["NAME"])],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    started = time.perf_counter()
-    report = products_import(fileobj=io.BytesIO(data), name="bench.csv")
+    time.sleep(3)  # it sets Django up first
+    return probe
+
+
+def _stop_lock_probe(probe) -> None:
+    if probe is not None:
+        probe.send_signal(signal.SIGTERM)
+        print("  " + probe.communicate()[0].strip())
+
+
+def lock_probe(path: str) -> None:
+    import sqlite3
+
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *args: stop.append(True))
+    db = sqlite3.connect(path, timeout=5, isolation_level=None)
+    db.execute("CREATE TABLE IF NOT EXISTS bench_lock_probe (t REAL)")
+    waits, failed = [], 0
+    while not stop:
+        started = time.perf_counter()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO bench_lock_probe VALUES (?)", (started,))
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            failed += 1
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.02)
+    db.execute("DROP TABLE bench_lock_probe")
+    waits.sort()
     print(
-        f"same file again (all unchanged): {time.perf_counter() - started:.1f} s, {report.counts()}"
+        f"another writer meanwhile: {len(waits)} writes, {failed} failed, wait p50 "
+        f"{waits[len(waits) // 2] * 1000:.0f} ms, p99 {waits[int(len(waits) * 0.99)] * 1000:.0f}"
+        f" ms, max {waits[-1] * 1000:.0f} ms"
     )
 
 
@@ -198,8 +248,12 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--child", nargs=2, metavar=("KIND", "LOCALE"))
+    parser.add_argument("--probe", metavar="SQLITE_PATH", help=argparse.SUPPRESS)
     parser.add_argument("--skip", nargs="*", default=[], help="api jsonl merchant import")
     args = parser.parse_args()
+    if args.probe:
+        lock_probe(args.probe)
+        return
     if args.child:
         child(*args.child)
         return

@@ -218,6 +218,21 @@ PIM_MAX_IMAGE_PIXELS = env_int("PIM_MAX_IMAGE_PIXELS", 50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Spreadsheet import limits ---------------------------------------------------------------
+# Checked while the file is read, before it costs memory or database time (see
+# catalog/services/spreadsheet_files.py). Rows and columns count as a spreadsheet shows them.
+PIM_IMPORT_MAX_ROWS = env_int("PIM_IMPORT_MAX_ROWS", 50_000)
+PIM_IMPORT_MAX_COLUMNS = env_int("PIM_IMPORT_MAX_COLUMNS", 1_000)
+PIM_IMPORT_MAX_CELLS = env_int("PIM_IMPORT_MAX_CELLS", 2_000_000)
+# Excel's own limit for the text of one cell.
+PIM_IMPORT_MAX_CELL_CHARS = env_int("PIM_IMPORT_MAX_CELL_CHARS", 32_767)
+# A CSV file's size; an XLSX file's size once unpacked (read from its zip directory).
+PIM_IMPORT_MAX_MB = env_int("PIM_IMPORT_MAX_MB", 100)
+PIM_IMPORT_MAX_XLSX_RATIO = env_int("PIM_IMPORT_MAX_XLSX_RATIO", 200)
+# Imports write in batches of about this many milliseconds each, so the database's write lock
+# (SQLite has one for the whole file) is never held longer by an import.
+PIM_IMPORT_BATCH_MS = env_int("PIM_IMPORT_BATCH_MS", 200)
+
 # --- Public site ----------------------------------------------------------------------------
 # Printed QR codes carry absolute URLs, so the public address must be known.
 PIM_PUBLIC_BASE_URL = env_str("PIM_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -10,18 +10,58 @@ Import upserts by SKU through the product services (the admin's validation), all
 nothing: one bad row changes nothing, and every problem is reported with its row, column
 and reason. Rows whose cells equal the product's export are left alone, so exporting and
 importing again changes nothing.
+
+How an import stays all or nothing without holding the database's write lock (SQLite has one
+lock for the whole file, and with ``transaction_mode: IMMEDIATE`` every transaction takes it
+when it begins, even one that only reads):
+
+1. Read: the file is read within the limits of ``catalog.services.spreadsheet_files`` (zip
+   bombs, rows, columns, cell sizes, encodings). Nothing touches the database.
+2. Check: every row is checked as the services will check it (``product_validate``, the
+   editing rights, the price rules), with reads only and no transaction. A dry run stops
+   here, so it never takes the write lock; so does an import with any problem.
+3. Apply: rows are written through the same services in batches, each one short
+   transaction sized to take about ``PIM_IMPORT_BATCH_MS`` (the batch size adapts to the
+   measured time per row); completeness of a batch's products is recomputed right after it
+   in its own transaction. Scans, edits and other writers get the lock between batches.
+   Before a batch changes a product it snapshots the product's fields, categories, channels
+   and prices (in the same transaction, under the row lock) and notes the version it leaves;
+   new products' ids are noted too.
+4. Undo: if a batch fails (a service refuses a row, for example because the catalog changed
+   since the check, or anything raises), its own transaction rolls back and the batches
+   already committed are undone, newest first, in short transactions: new products are
+   deleted, updated products get back their snapshot as a new version with its own history
+   entry (so API clients that synced the imported state see the change). A product someone
+   else changed after the import touched it is not overwritten; it is reported instead.
+
+While a large import applies, readers may see the rows of the batches committed so far; the
+history shows each batch's changes and, after a failure, their undoing. A process killed
+outright (SIGKILL, power loss) in step 3 cannot undo: the journal lives in memory.
+
+Exports write every text cell through ``catalog.cells.cell_safe`` (no spreadsheet runs a
+cell as a formula); imports take the apostrophe off again (``cell_unsafe``), so a round trip
+changes nothing. Formula cells in an imported XLSX are reported, never dropped.
 """
 
+import copy
 import csv
 import io
+import itertools
+import logging
+import pickle
+import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from catalog.cells import cell_safe
 from catalog.languages import language_codes
 from catalog.models import (
     Attribute,
@@ -36,14 +76,27 @@ from catalog.models import (
 )
 from catalog.models.product import PRODUCT_TEXT_FIELDS
 from catalog.services.completeness import completeness_deferred
-from catalog.services.prices import product_prices_set
+from catalog.services.prices import prices_build, product_prices_set
 from catalog.services.products import (
+    EditConflict,
     NewProduct,
+    ProductKeysInUse,
+    _check_relation_rights,
     product_build,
+    product_check_edit_rights,
     product_update,
+    product_validate,
     products_create_many,
 )
-from catalog.services.status import product_set_status
+from catalog.services.spreadsheet_files import (
+    CellProblem,
+    SpreadsheetError,
+    read_rows,
+)
+from catalog.services.status import product_set_status, product_status_check
+from catalog.services.values import value_schema_for_family
+
+logger = logging.getLogger(__name__)
 
 BASE_COLUMNS = ("sku", "family", "parent", "gtin", "brand", "status", "categories", "channels")
 LIST_SEPARATOR = ","
@@ -270,17 +323,27 @@ def products_export_rows(*, queryset=None) -> tuple[list[str], Iterator[dict[str
 
 
 def products_export(*, fileobj, fmt: str = "csv", queryset=None) -> int:
-    """Write products to an open binary file as CSV or XLSX; returns the number of rows."""
+    """Write products to an open binary file as CSV or XLSX; returns the number of rows.
+
+    Every cell goes through ``cell_safe``: a text such as ``=HYPERLINK(...)`` is written with
+    an apostrophe in front, so no spreadsheet program runs it (and openpyxl does not write it
+    as a formula); the import takes the apostrophe off again.
+    """
     header, rows = products_export_rows(queryset=queryset)
     count = 0
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def xlsx_cell(text: str) -> str:
+            # XML cannot carry most control characters; openpyxl would raise on them.
+            return cell_safe(ILLEGAL_CHARACTERS_RE.sub("", text))
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("products")
         sheet.append(header)
         for row in rows:
-            sheet.append([row[name] for name in header])
+            sheet.append([xlsx_cell(row[name]) for name in header])
             count += 1
         workbook.save(fileobj)
         return count
@@ -288,7 +351,7 @@ def products_export(*, fileobj, fmt: str = "csv", queryset=None) -> int:
     writer = csv.writer(text)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([row[name] for name in header])
+        writer.writerow([cell_safe(row[name]) for name in header])
         count += 1
     text.flush()
     text.detach()
@@ -345,38 +408,15 @@ class ImportReport:
         }
 
 
-class _Rollback(Exception):
-    pass
-
-
-def read_rows(*, fileobj, name: str) -> Iterator[list[str]]:
-    """Rows of a CSV or XLSX file as lists of text (the header first)."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else _xlsx_text(v) for v in values]
-        workbook.close()
-        return
-    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
-    yield from csv.reader(text)
-
-
-def _xlsx_text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def parse_header(header: list[str], catalog: _Catalog) -> tuple[list[Column | None], list]:
     """Each header cell -> Column; unknown or repeated columns are problems (row 1)."""
     locales = set(language_codes())
     columns, problems, seen = [], [], set()
     for name in header:
+        if isinstance(name, CellProblem):
+            problems.append(ImportProblem(1, "", name.message, name.code))
+            columns.append(None)
+            continue
         name = (name or "").strip()
         column = _parse_column(name, catalog, locales) if name else None
         if name and column is None:
@@ -431,34 +471,631 @@ def products_import(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import a CSV or XLSX file of products; see the module docstring for the rules."""
+    """Import a CSV or XLSX file of products; see the module docstring for the rules.
+
+    ``progress(done, total)`` is called after each chunk of rows, while checking and again
+    while applying.
+    """
     report = ImportReport(dry_run=dry_run)
     if user is not None and not user.has_perm("catalog.add_product"):
         raise PermissionDenied(_("You may not import products."))
     catalog = _Catalog.load()
-    rows = read_rows(fileobj=fileobj, name=name)
-    header = next(rows, None)
-    if header is None:
-        report.problems.append(ImportProblem(1, "", _("The file is empty."), "empty"))
-        return report
-    columns, problems = parse_header(header, catalog)
-    if problems:
-        report.problems.extend(problems)
-        return report
-    body = [
-        (number, cells) for number, cells in enumerate(rows, 2) if any(c.strip() for c in cells)
-    ]
     try:
-        # Completeness is recomputed once for every touched product, inside the transaction.
-        with transaction.atomic(), completeness_deferred():
-            _import_rows(body, columns, catalog, user, report, progress)
-            if report.problems or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+        rows = read_rows(fileobj=fileobj, name=name)
+        header = next(rows, None)
+        if header is None:
+            report.problems.append(ImportProblem(1, "", _("The file is empty."), "empty"))
+            return report
+        columns, problems = parse_header(header, catalog)
+        if problems:
+            report.problems.extend(problems)
+            return report
+        body = [(number, cells) for number, cells in enumerate(rows, 2) if _filled(cells)]
+    except SpreadsheetError as exc:
+        report.problems.append(ImportProblem(exc.row, exc.column, exc.message, exc.code))
+        return report
+    if progress is not None:
+        progress(0, len(body))  # read: the total is known from here on
+    _check(body, columns, catalog, user, report, progress)
+    if report.problems or dry_run:
+        return _sorted(report)
+    checked = report.rows
+    report.rows = []
+    failure = _apply(body, columns, catalog, user, report, progress)
+    if failure:
+        report.rows = checked
+    return _sorted(report)
+
+
+def _filled(cells) -> bool:
+    return any(not isinstance(c, str) or c.strip() for c in cells)
+
+
+def _sorted(report: ImportReport) -> ImportReport:
     report.rows.sort(key=lambda outcome: outcome.row)
     report.problems.sort(key=lambda problem: problem.row)
     return report
+
+
+# --- Import: rows as actions ---------------------------------------------------------------
+
+
+@dataclass
+class _Action:
+    """What one row asks for, as service arguments."""
+
+    number: int
+    sku: str
+    kind: str  # create | update | unchanged
+    changed: list[str] = field(default_factory=list)
+    product: Product | None = None  # update: as loaded when the row was read
+    fields: dict = field(default_factory=dict)
+    m2m: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    prices: dict = field(default_factory=dict)
+    status: str = ""
+
+    def outcome(self) -> RowOutcome:
+        return RowOutcome(self.number, self.sku, self.kind, self.changed)
+
+
+def _row_actions(body, columns, catalog, lookups, problems) -> Iterator[tuple[int, list]]:
+    """(rows done, actions) per chunk of rows, compared with the catalog as it is now.
+
+    Rows with problems (added to ``problems``) give no action.
+    """
+    named = [c for c in columns if c is not None]
+    sku_index = next(i for i, c in enumerate(columns) if c is not None and c.name == "sku")
+    category_index = next(
+        (i for i, c in enumerate(columns) if c is not None and c.name == "categories"), None
+    )
+    seen_skus: dict[str, int] = {}
+    for start in range(0, len(body), _CHUNK):
+        chunk = body[start : start + _CHUNK]
+        skus = [_text_at(cells, sku_index).strip() for _n, cells in chunk]
+        existing = {p.sku: p for p in Product.objects.filter(sku__in=[s for s in skus if s])}
+        relations = _Relations.load([p.pk for p in existing.values()])
+        if category_index is not None:
+            lookups.load_categories(
+                code.strip()
+                for _n, cells in chunk
+                for code in _text_at(cells, category_index).split(LIST_SEPARATOR)
+                if code.strip()
+            )
+        actions = []
+        for number, cells in chunk:
+            row_problems: list[ImportProblem] = []
+            row = _row_cells(number, cells, columns, row_problems)
+            sku = row.get("sku", "")
+            if not sku and not row_problems:
+                row_problems.append(ImportProblem(number, "sku", _("A SKU is required.")))
+            elif sku in seen_skus:
+                row_problems.append(
+                    ImportProblem(
+                        number,
+                        "sku",
+                        _("SKU %(sku)s is also on row %(row)s.")
+                        % {"sku": sku, "row": seen_skus[sku]},
+                        "duplicate",
+                    )  # fmt: skip
+                )
+            elif sku:
+                seen_skus[sku] = number
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            product = existing.get(sku)
+            if product is None:
+                changed = [c.name for c in named if row[c.name]]
+            else:
+                current = product_row(product, named, catalog, relations)
+                changed = [c.name for c in named if _differs(row[c.name], current[c.name])]
+                if not changed:
+                    actions.append(_Action(number, sku, "unchanged"))
+                    continue
+            fields, m2m, texts, values, prices = _row_data(
+                number, row, named, product, catalog, lookups, row_problems
+            )
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            actions.append(
+                _Action(
+                    number,
+                    sku,
+                    "create" if product is None else "update",
+                    changed,
+                    product,
+                    fields,
+                    m2m,
+                    texts,
+                    values,
+                    prices,
+                    row.get("status", ""),
+                )  # fmt: skip
+            )
+        yield start + len(chunk), actions
+
+
+def _text_at(cells, index: int) -> str:
+    cell = cells[index] if index < len(cells) else ""
+    return cell if isinstance(cell, str) else ""
+
+
+def _row_cells(number: int, cells, columns, problems) -> dict[str, str]:
+    """The row's cells by column name; unreadable and overlong cells become problems."""
+    row = {}
+    for index, column in enumerate(columns):
+        if column is None:
+            continue
+        cell = cells[index] if index < len(cells) else ""
+        if isinstance(cell, CellProblem):
+            problems.append(ImportProblem(number, column.name, cell.message, cell.code))
+            cell = ""
+        cell = cell.strip()
+        limit = _max_length(column)
+        if limit is not None and len(cell) > limit:
+            problems.append(
+                ImportProblem(
+                    number,
+                    column.name,
+                    _("At most %(max)s characters; this cell has %(length)s.")
+                    % {"max": limit, "length": len(cell)},
+                    "too_long",
+                )  # fmt: skip
+            )
+        elif column.kind in ("price", "sale_price") and cell:
+            problem = _amount_problem(cell)
+            if problem:
+                problems.append(ImportProblem(number, column.name, problem, "invalid_number"))
+        row[column.name] = cell
+    return row
+
+
+def _max_length(column: Column) -> int | None:
+    """The column's database limit, read from the model field (one place for every path)."""
+    if column.kind == "base" and column.key in ("sku", "brand"):
+        return Product._meta.get_field(column.key).max_length
+    if column.kind == "text":
+        return Product._meta.get_field(f"{column.key}_{column.locale}").max_length
+    return None
+
+
+def _amount_problem(cell: str) -> str | None:
+    """Why a price cell can never be stored (not finite, too many digits), or None.
+
+    Other mistakes (not a number, negative, too many decimals) are the price service's.
+    """
+    try:
+        amount = Decimal(cell.replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not amount.is_finite():
+        return _("“%(value)s” is not a finite number.") % {"value": cell}
+    field_ = Price._meta.get_field("amount")
+    whole_digits = field_.max_digits - field_.decimal_places
+    if abs(amount) >= Decimal(10) ** whole_digits:
+        return _("A price has at most %(digits)s digits before the decimal point.") % {
+            "digits": whole_digits
+        }
+    return None
+
+
+# --- Import: checking (reads only) -------------------------------------------------------
+
+
+def _check(body, columns, catalog, user, report, progress) -> None:
+    """Every row checked as the services will check it, without writing anything.
+
+    No transaction is opened: on SQLite a transaction takes the write lock when it begins,
+    so even a dry run would block every other writer for its whole length. New rows claim
+    their SKU, GTIN and slugs (``ProductKeysInUse``) so that later rows are checked against
+    them as if they had been saved; updated rows claim their new keys too.
+    """
+    claimed = ProductKeysInUse([])
+    lookups = _Lookups()
+    schemas: dict[int, object] = {}
+    for done, actions in _row_actions(body, columns, catalog, lookups, report.problems):
+        creates = [a for a in actions if a.kind == "create"]
+        built = {}
+        for action in creates:
+            try:
+                built[action.number] = product_build(
+                    sku=action.sku, texts=action.texts, values=action.values, **action.fields
+                )
+            except ValidationError as exc:
+                report.problems.extend(_problems_from(action.number, exc, {}, action.prices))
+        keys = ProductKeysInUse(built.values())
+        _merge_claims(keys, claimed)
+        for action in actions:
+            if action.kind == "unchanged":
+                report.rows.append(action.outcome())
+                continue
+            try:
+                if action.kind == "create":
+                    if action.number not in built:
+                        continue
+                    product = built[action.number]
+                    family_id = product.family_id
+                    if family_id not in schemas:
+                        schemas[family_id] = value_schema_for_family(product.family)
+                    product_validate(product=product, keys=keys, schema=schemas[family_id])
+                    product_check_edit_rights(user=user, before=None, after=product)
+                else:
+                    product = _updated_copy(action)
+                    family_id = product.family_id
+                    if family_id not in schemas:
+                        schemas[family_id] = value_schema_for_family(product.family)
+                    product_validate(product=product, schema=schemas[family_id])
+                    product_check_edit_rights(user=user, before=action.product, after=product)
+                    _check_relation_rights(
+                        action.product,
+                        user,
+                        categories=action.m2m.get("categories"),
+                        channels=action.m2m.get("channels"),
+                    )
+                if action.prices:
+                    prices_build(
+                        product=product,
+                        prices=_price_items(action.prices, action.product, catalog),
+                        user=user,
+                    )
+                if action.status:
+                    # Whether an approval's completeness is met is known only once the
+                    # row's content is saved: that is checked when the row is applied.
+                    current = product.status if action.product is None else action.product.status
+                    product_status_check(current=current, status=action.status, user=user)
+            except ValidationError as exc:
+                report.problems.extend(
+                    _problems_from(action.number, exc, action.fields, action.prices)
+                )
+                continue
+            except PermissionDenied as exc:
+                report.problems.append(ImportProblem(action.number, "sku", str(exc), "permission"))
+                continue
+            keys.claim(product)
+            claimed.claim(product)
+            report.rows.append(action.outcome())
+        if progress is not None:
+            progress(done, len(body))
+
+
+def _merge_claims(keys: ProductKeysInUse, claimed: ProductKeysInUse) -> None:
+    keys.skus |= claimed.skus
+    keys.gtins |= claimed.gtins
+    for code, slugs in claimed.slugs.items():
+        keys.slugs.setdefault(code, set()).update(slugs)
+    for model_id, variants in claimed.variants.items():
+        keys.variants[model_id].extend(variants)
+
+
+def _updated_copy(action: _Action) -> Product:
+    """The product as the row would leave it, in memory (the loaded one stays as it was)."""
+    product = copy.copy(action.product)  # Django copies _state and its cache too
+    for name, value in action.fields.items():
+        setattr(product, name, value)
+    for field_name, by_language in action.texts.items():
+        for code, text in by_language.items():
+            setattr(product, f"{field_name}_{code}", text)
+    merged = dict(product.values or {})
+    for code, entries in action.values.items():
+        if entries in (None, []):
+            merged.pop(code, None)
+        else:
+            merged[code] = entries
+    product.values = merged
+    return product
+
+
+# --- Import: applying in short transactions, undone on failure ---------------------------
+
+
+class _Failed(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass
+class _Snapshot:
+    """A product as it was before the import touched it."""
+
+    row: int
+    fields: dict
+    categories: list[int]
+    channels: list[int]
+    prices: dict[tuple, tuple]  # (channel id, currency, audience id) -> (amount, sale)
+
+
+@dataclass
+class _Journal:
+    """What the applied batches did, so that a later failure can undo it.
+
+    Snapshots go to a temporary file, one pickle per batch: an import that updates 50,000
+    products keeps only ids and versions in memory.
+    """
+
+    created: dict[int, int] = field(default_factory=dict)  # product id -> row
+    before: dict[int, _Snapshot] = field(default_factory=dict)  # this batch's snapshots
+    versions: dict[int, int] = field(default_factory=dict)  # product id -> version we left
+    _spool: object = None
+    _batches: list[tuple[int, int]] = field(default_factory=list)  # (offset, length)
+
+    def merge(self, batch: "_Journal") -> None:
+        """Add a committed batch's journal."""
+        self.created.update(batch.created)
+        self.versions.update(batch.versions)
+        if batch.before:
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            data = pickle.dumps(list(batch.before.items()), pickle.HIGHEST_PROTOCOL)
+            offset = self._spool.seek(0, io.SEEK_END)
+            self._spool.write(data)
+            self._batches.append((offset, len(data)))
+
+    def snapshots_newest_first(self) -> Iterator[tuple[int, _Snapshot]]:
+        for offset, length in reversed(self._batches):
+            self._spool.seek(offset)
+            # Our own pickles, written above by this process.
+            yield from reversed(pickle.loads(self._spool.read(length)))  # noqa: S301
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+
+
+_FIRST_BATCH = 20
+_MAX_BATCH = 500
+_UNDO_BATCH = 50
+# SQLite has no queue for its write lock: a waiting writer sleeps and retries (up to 100 ms
+# between tries once it has waited a while). Back-to-back batches would starve it, so the
+# import pauses that long between batches.
+_SQLITE_PAUSE = 0.1
+
+
+def _let_others_write() -> None:
+    if connection.vendor == "sqlite":
+        time.sleep(_SQLITE_PAUSE)
+
+
+def _apply(body, columns, catalog, user, report, progress) -> bool:
+    """Apply the checked rows in batches of about PIM_IMPORT_BATCH_MS each; True if it failed.
+
+    Each batch is one short transaction (completeness of its products follows in another).
+    The batch size adapts to the measured time per row. On any failure the batches already
+    committed are undone (see _undo) and the problems are reported.
+    """
+    journal = _Journal()
+    lookups = _Lookups()
+    problems: list[ImportProblem] = []
+    target = settings.PIM_IMPORT_BATCH_MS / 1000
+    size = _FIRST_BATCH
+    try:
+        for done, actions in _row_actions(body, columns, catalog, lookups, problems):
+            if problems:
+                raise _Failed(problems)
+            pending = [a for a in actions if a.kind != "unchanged"]
+            report.rows.extend(a.outcome() for a in actions if a.kind == "unchanged")
+            while pending:
+                batch, pending = pending[:size], pending[size:]
+                batch_journal = _Journal()
+                with completeness_deferred():
+                    started = time.monotonic()
+                    with transaction.atomic():
+                        _apply_batch(batch, catalog, user, batch_journal)
+                    elapsed = time.monotonic() - started
+                    # Committed: noted before completeness runs, which could fail too.
+                    journal.merge(batch_journal)
+                _let_others_write()
+                report.rows.extend(a.outcome() for a in batch)
+                per_row = max(elapsed, 0.001) / len(batch)
+                size = max(1, min(_MAX_BATCH, size * 2, int(target / per_row)))
+            if progress is not None:
+                progress(done, len(body))
+    except _Failed as failed:
+        report.problems.extend(failed.problems)
+        report.problems.extend(_undo(journal, user))
+        return True
+    except BaseException:
+        logger.exception("Import failed; undoing the batches already applied.")
+        _undo(journal, user)
+        raise
+    finally:
+        journal.close()
+    return False
+
+
+def _apply_batch(batch: list[_Action], catalog, user, journal: _Journal) -> None:
+    updates = [a for a in batch if a.kind == "update"]
+    if updates:
+        journal.before.update(_snapshots({a.product.pk: a.number for a in updates}))
+    creates: list[_Action] = []
+    for action in batch:
+        if action.kind == "create":
+            creates.append(action)
+            continue
+        # Rows are applied in file order: the new products of earlier rows are saved first,
+        # so that this row's slugs are checked against theirs.
+        _create(creates, catalog, user, journal)
+        _update(action, catalog, user)
+    _create(creates, catalog, user, journal)
+    touched = [*journal.created, *(a.product.pk for a in updates)]
+    journal.versions.update(Product.objects.filter(pk__in=touched).values_list("pk", "version"))
+
+
+def _create(actions: list[_Action], catalog, user, journal: _Journal) -> None:
+    if not actions:
+        return
+    items = []
+    for action in actions:
+        try:
+            product = product_build(
+                sku=action.sku, texts=action.texts, values=action.values, **action.fields
+            )
+        except ValidationError as exc:
+            problems = _problems_from(action.number, exc, action.fields, action.prices)
+            raise _Failed(problems) from None
+        items.append(
+            NewProduct(
+                product=product,
+                categories=action.m2m.get("categories", ()),
+                channels=action.m2m.get("channels", ()),
+                prices=_price_items(action.prices, None, catalog),
+            )
+        )
+    failures = products_create_many(items=items, user=user)
+    problems = []
+    for index, exc in failures.items():
+        problems.extend(_service_problems(actions[index], exc))
+    if problems:
+        raise _Failed(problems)
+    for action, item in zip(actions, items, strict=True):
+        journal.created[item.product.pk] = action.number
+        if action.status and action.status != item.product.status:
+            try:
+                product_set_status(product=item.product, status=action.status, user=user)
+            except (ValidationError, PermissionDenied) as exc:
+                raise _Failed(_service_problems(action, exc)) from None
+    actions.clear()
+
+
+def _update(action: _Action, catalog, user) -> None:
+    try:
+        product = product_update(
+            product=action.product,
+            user=user,
+            expected_version=action.product.version,
+            texts=action.texts,
+            values=action.values,
+            categories=action.m2m.get("categories"),
+            channels=action.m2m.get("channels"),
+            **action.fields,
+        )
+        if action.prices:
+            product_prices_set(
+                product=product,
+                prices=_price_items(action.prices, product, catalog),
+                user=user,
+            )
+        if action.status and action.status != product.status:
+            product_set_status(product=product, status=action.status, user=user)
+    except (ValidationError, PermissionDenied, EditConflict) as exc:
+        raise _Failed(_service_problems(action, exc)) from None
+
+
+def _service_problems(action: _Action, exc: Exception) -> list[ImportProblem]:
+    if isinstance(exc, ValidationError):
+        return _problems_from(action.number, exc, action.fields, action.prices)
+    code = "permission" if isinstance(exc, PermissionDenied) else "conflict"
+    return [ImportProblem(action.number, "sku", str(exc), code)]
+
+
+_SNAPSHOT_SKIP = {"id", "version", "created_at", "updated_at"}
+
+
+def _snapshots(rows: dict[int, int]) -> dict[int, _Snapshot]:
+    """The current state of these products (locked until the batch commits)."""
+    names = [f.attname for f in Product._meta.concrete_fields if f.attname not in _SNAPSHOT_SKIP]
+    ids = list(rows)
+    found = Product.objects.select_for_update().filter(pk__in=ids).order_by().values("pk", *names)
+    relations = _Relations.load(ids)
+    return {
+        data["pk"]: _Snapshot(
+            row=rows[data["pk"]],
+            fields={name: data[name] for name in names},
+            categories=list(relations.categories[data["pk"]]),
+            channels=list(relations.channels[data["pk"]]),
+            prices=dict(relations.prices[data["pk"]]),
+        )
+        for data in found
+    }
+
+
+def _undo(journal: _Journal, user) -> list[ImportProblem]:
+    """Undo committed batches, newest first, in short transactions; returns what could not be.
+
+    New products are deleted. Updated products get back every field, category, channel and
+    price they had, as a new version (API clients that synced the imported state see the
+    change) with its own history entry. A product someone else changed after the import
+    touched it is left alone and reported: their change is not overwritten.
+    """
+    problems: list[ImportProblem] = []
+    created = list(journal.created)[::-1]
+    for start in range(0, len(created), _UNDO_BATCH):
+        ids = created[start : start + _UNDO_BATCH]
+        try:
+            with transaction.atomic():
+                Product.objects.filter(pk__in=ids).delete()
+            _let_others_write()
+        except Exception as exc:  # noqa: BLE001 - reported, and the rest is still undone
+            logger.exception("Could not delete imported products %s.", ids)
+            problems.extend(_undo_problem(journal.created[pk], exc) for pk in ids)
+    updated = journal.snapshots_newest_first()
+    while part := list(itertools.islice(updated, _UNDO_BATCH)):
+        try:
+            with completeness_deferred(), transaction.atomic():
+                problems.extend(_restore(part, journal, user))
+            _let_others_write()
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("Could not restore products after a failed import.")
+            problems.extend(_undo_problem(snapshot.row, exc) for _pk, snapshot in part)
+    return problems
+
+
+def _undo_problem(row: int, exc: Exception) -> ImportProblem:
+    return ImportProblem(
+        row,
+        "sku",
+        _("This row's change could not be undone: %(error)s") % {"error": exc},
+        "not_undone",
+    )
+
+
+def _restore(part: list[tuple[int, _Snapshot]], journal: _Journal, user) -> list:
+    problems = []
+    ids = [pk for pk, _snapshot in part]
+    products = {p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids)}
+    prices = defaultdict(dict)
+    for price in Price.objects.select_for_update().filter(product_id__in=ids).order_by("pk"):
+        prices[price.product_id][(price.channel_id, price.currency, price.audience_id)] = price
+    for pk, snapshot in part:
+        product = products.get(pk)
+        if product is None or product.version != journal.versions.get(pk):
+            problems.append(
+                ImportProblem(
+                    snapshot.row,
+                    "sku",
+                    _(
+                        "Someone else changed or deleted this product during the import, so "
+                        "its imported change was not undone; check it."
+                    ),
+                    "not_undone",
+                )  # fmt: skip
+            )
+            continue
+        # Relations first, so that the history entry of the save lists them as restored.
+        product.categories.set(snapshot.categories)
+        product.channels.set(snapshot.channels)
+        for name, value in snapshot.fields.items():
+            setattr(product, name, value)
+        product.version += 1
+        if user is not None:
+            product._history_user = user
+        product.save()
+        current = prices[pk]
+        for key, price in current.items():
+            if key not in snapshot.prices:
+                price.delete()
+        for (channel_id, currency, audience_id), (amount, sale) in snapshot.prices.items():
+            price = current.get((channel_id, currency, audience_id)) or Price(
+                product=product, channel_id=channel_id, currency=currency, audience_id=audience_id
+            )
+            if price.pk and (price.amount, price.sale_amount) == (amount, sale):
+                continue
+            price.amount, price.sale_amount = amount, sale
+            price.save()
+    return problems
 
 
 class _Lookups:
@@ -486,84 +1123,6 @@ class _Lookups:
             self.categories.update(
                 (c.code, c) for c in Category.objects.filter(code__in=sorted(wanted))
             )
-
-
-@dataclass
-class _NewRow:
-    number: int
-    sku: str
-    changed: list[str]
-    status: str
-    item: NewProduct
-    fields: dict
-    prices: dict
-
-
-def _import_rows(body, columns, catalog, user, report, progress) -> None:
-    named = [c for c in columns if c is not None]
-    seen_skus: dict[str, int] = {}
-    lookups = _Lookups()
-    category_index = next(
-        (i for i, c in enumerate(columns) if c is not None and c.name == "categories"), None
-    )
-    for start in range(0, len(body), _CHUNK):
-        chunk = body[start : start + _CHUNK]
-        skus = [_cell(cells, columns, "sku") for _n, cells in chunk]
-        existing = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
-        relations = _Relations.load([p.pk for p in existing.values()])
-        if category_index is not None:
-            lookups.load_categories(
-                code.strip()
-                for _n, cells in chunk
-                if category_index < len(cells)
-                for code in cells[category_index].split(LIST_SEPARATOR)
-                if code.strip()
-            )
-        new_rows: list[_NewRow] = []
-        for number, cells in chunk:
-            row = {c.name: (cells[i].strip() if i < len(cells) else "")
-                   for i, c in enumerate(columns) if c is not None}  # fmt: skip
-            sku = row.get("sku", "")
-            if not sku:
-                report.problems.append(ImportProblem(number, "sku", _("A SKU is required.")))
-                continue
-            if sku in seen_skus:
-                report.problems.append(
-                    ImportProblem(
-                        number,
-                        "sku",
-                        _("SKU %(sku)s is also on row %(row)s.")
-                        % {"sku": sku, "row": seen_skus[sku]},
-                        "duplicate",
-                    )  # fmt: skip
-                )
-                continue
-            seen_skus[sku] = number
-            product = existing.get(sku)
-            if product is None:
-                new_row = _new_row(number, row, named, catalog, lookups, report)
-                if new_row is not None:
-                    new_rows.append(new_row)
-                continue
-            current = product_row(product, named, catalog, relations)
-            changed = [c.name for c in named if _differs(row[c.name], current[c.name])]
-            if not changed:
-                report.rows.append(RowOutcome(number, sku, "unchanged"))
-                continue
-            # Rows are applied in file order: the new products of earlier rows are saved
-            # first, so that this row's slugs are checked against theirs.
-            _create_rows(new_rows, user, report)
-            _import_update(number, row, named, product, changed, catalog, lookups, user, report)
-        _create_rows(new_rows, user, report)
-        if progress is not None:
-            progress(min(start + _CHUNK, len(body)), len(body))
-
-
-def _cell(cells, columns, name) -> str:
-    for index, column in enumerate(columns):
-        if column is not None and column.name == name:
-            return cells[index].strip() if index < len(cells) else ""
-    return ""
 
 
 def _row_data(number, row, columns, product, catalog, lookups, problems):
@@ -626,91 +1185,6 @@ def _price_items(prices, product, catalog) -> list[dict]:
             }
         )
     return items
-
-
-def _new_row(number, row, columns, catalog, lookups, report) -> _NewRow | None:
-    """A new product for products_create_many, or None when the row has problems."""
-    changed = [c.name for c in columns if row[c.name]]
-    problems: list[ImportProblem] = []
-    fields, m2m, texts, values, prices = _row_data(
-        number, row, columns, None, catalog, lookups, problems
-    )
-    if problems:
-        report.problems.extend(problems)
-        return None
-    try:
-        product = product_build(sku=row["sku"], texts=texts, values=values, **fields)
-    except ValidationError as exc:
-        report.problems.extend(_problems_from(number, exc, fields, prices))
-        return None
-    item = NewProduct(
-        product=product,
-        categories=m2m.get("categories", ()),
-        channels=m2m.get("channels", ()),
-        prices=_price_items(prices, None, catalog),
-    )
-    return _NewRow(number, row["sku"], changed, row.get("status", ""), item, fields, prices)
-
-
-def _create_rows(new_rows: list[_NewRow], user, report) -> None:
-    """Save the pending new products in one batch; report each row's problems."""
-    if not new_rows:
-        return
-    failures = products_create_many(items=[r.item for r in new_rows], user=user)
-    for index, new_row in enumerate(new_rows):
-        exc = failures.get(index)
-        product = new_row.item.product
-        try:
-            if exc is not None:
-                raise exc
-            if new_row.status and new_row.status != product.status:
-                with transaction.atomic():
-                    product_set_status(product=product, status=new_row.status, user=user)
-        except ValidationError as exc:
-            report.problems.extend(_problems_from(new_row.number, exc, new_row.fields,
-                                                  new_row.prices))  # fmt: skip
-            continue
-        except PermissionDenied as exc:
-            report.problems.append(ImportProblem(new_row.number, "sku", str(exc), "permission"))
-            continue
-        report.rows.append(RowOutcome(new_row.number, new_row.sku, "create", new_row.changed))
-    new_rows.clear()
-
-
-def _import_update(number, row, columns, product, changed, catalog, lookups, user, report):
-    sku = row["sku"]
-    problems: list[ImportProblem] = []
-    fields, m2m, texts, values, prices = _row_data(
-        number, row, columns, product, catalog, lookups, problems
-    )
-    if problems:
-        report.problems.extend(problems)
-        return
-    try:
-        with transaction.atomic():
-            product = product_update(
-                product=product,
-                user=user,
-                texts=texts,
-                values=values,
-                categories=m2m.get("categories"),
-                channels=m2m.get("channels"),
-                **fields,
-            )
-            if prices:
-                product_prices_set(
-                    product=product, prices=_price_items(prices, product, catalog), user=user
-                )
-            status = row.get("status")
-            if status and status != product.status:
-                product_set_status(product=product, status=status, user=user)
-    except ValidationError as exc:
-        report.problems.extend(_problems_from(number, exc, fields, prices))
-        return
-    except PermissionDenied as exc:
-        report.problems.append(ImportProblem(number, "sku", str(exc), "permission"))
-        return
-    report.rows.append(RowOutcome(number, sku, "update", changed))
 
 
 def _differs(new: str, old: str) -> bool:

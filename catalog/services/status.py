@@ -42,6 +42,29 @@ def product_incompleteness(*, product: Product) -> list[str]:
     return reasons
 
 
+def product_status_check(*, current: str, status: str, user=None) -> None:
+    """Raise unless the workflow and the user's rights allow going from current to status.
+
+    Completeness, which an approval also needs, is checked by product_set_status.
+    """
+    if status not in S.values:
+        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": status}})
+    if current == status:
+        return
+    if status not in TRANSITIONS[current]:
+        raise ValidationError(
+            {
+                "status": _("A product cannot go from %(old)s to %(new)s.")
+                % {"old": S(current).label, "new": S(status).label}
+            }
+        )
+    guarded = status in GUARDED or current in GUARDED
+    if user is not None and guarded and not user.has_perm("catalog.approve_product"):
+        raise PermissionDenied(_("Only publishers may approve or retire products."))
+    if user is not None and not user.has_perm("catalog.change_product"):
+        raise PermissionDenied(_("You may not edit products."))
+
+
 @transaction.atomic
 def product_set_status(*, product: Product, status: str, user=None) -> Product:
     """Change the status if the workflow, the user's rights and completeness allow it."""
@@ -50,18 +73,7 @@ def product_set_status(*, product: Product, status: str, user=None) -> Product:
     current = Product.objects.select_for_update().get(pk=product.pk)
     if current.status == status:
         return current
-    if status not in TRANSITIONS[current.status]:
-        raise ValidationError(
-            {
-                "status": _("A product cannot go from %(old)s to %(new)s.")
-                % {"old": current.get_status_display(), "new": S(status).label}
-            }
-        )
-    guarded = status in GUARDED or current.status in GUARDED
-    if user is not None and guarded and not user.has_perm("catalog.approve_product"):
-        raise PermissionDenied(_("Only publishers may approve or retire products."))
-    if user is not None and not user.has_perm("catalog.change_product"):
-        raise PermissionDenied(_("You may not edit products."))
+    product_status_check(current=current.status, status=status, user=user)
     if status == S.APPROVED:
         completeness_recompute(product_ids=[current.pk], immediate=True)
         reasons = product_incompleteness(product=current)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 
 import pytest
 from django.core.management import call_command
@@ -226,19 +227,25 @@ def many_rows(count: int, start: int = 0) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("count", [30, 300])
-def test_a_large_import_uses_a_bounded_number_of_queries(family, web, count):
+def test_a_large_import_uses_a_bounded_number_of_queries(family, web, count, settings):
     """New rows are validated and saved per batch: no query per row.
 
     Only multi-row INSERTs grow with the file, because a statement may carry at most 999
-    parameters on SQLite (about 14 product rows); every other query count is constant.
+    parameters on SQLite (about 14 product rows); every other query count is constant per
+    batch. With time to spare the batches double (20, 40, 80, ... rows), so a file of n rows
+    takes about log2(n / 20) + 1 batches.
     """
+    settings.PIM_IMPORT_BATCH_MS = 600_000
     make_category("lighting")
     with CaptureQueriesContext(connection) as captured:
         report = run(many_rows(count))
     assert report.applied and report.counts()["create"] == count
     statements = [q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries]
-    assert len([s for s in statements if s != "INSERT"]) <= 40
-    assert statements.count("INSERT") <= 20 + count // 5
+    batches = math.ceil(math.log2(count / 20)) + 1
+    assert len([s for s in statements if s not in ("INSERT", "SAVEPOINT", "RELEASE")]) <= (
+        30 + 25 * batches
+    )
+    assert statements.count("INSERT") <= 10 * batches + count // 5
     with CaptureQueriesContext(connection) as captured:
         assert run(many_rows(count)).counts()["unchanged"] == count
     assert len(captured.captured_queries) <= 20
@@ -290,3 +297,32 @@ def test_a_translator_may_not_create_products_by_import(family):
     report = run([["sku", "family", "name-fi"], ["T-1", "lamps", "Valo"]], user=translator)
     assert [(p.row, p.code) for p in report.problems] == [(2, "permission")]
     assert not Product.objects.filter(sku="T-1").exists()
+
+
+def test_a_dry_run_reports_status_changes_the_workflow_refuses(family):
+    """Checked before anything is written: draft -> retired is not a step of the workflow."""
+    make_product(family, sku="A")
+    report = run(
+        [["sku", "family", "status"], ["A", "lamps", "retired"], ["B", "lamps", "retired"]],
+        dry_run=True,
+    )
+    assert {(p.row, p.column) for p in report.problems} == {(2, "status"), (3, "status")}
+
+
+def test_an_approval_refused_when_applied_undoes_the_whole_import(family, web):
+    """Completeness is known once the row is saved; an incomplete product cannot be approved,
+    and the rows applied before it are undone."""
+    make_product(family, sku="OLD", names={"en": "Old"})
+    report = run(
+        [
+            ["sku", "family", "channels", "name-en", "status"],
+            ["OLD", "lamps", "web", "Renamed", ""],
+            ["NEW", "lamps", "web", "Lamp", ""],
+            ["B", "lamps", "web", "Lamp B", "approved"],
+        ]
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(4, "status")]
+    assert "cannot be approved" in report.problems[0].message
+    assert set(Product.objects.values_list("sku", flat=True)) == {"OLD"}
+    old = Product.objects.get(sku="OLD")
+    assert old.name_en == "Old" and not old.channels.exists()

@@ -7,8 +7,8 @@ from catalog.services.spreadsheet import products_import
 
 class Command(BaseCommand):
     help = (
-        "Import products from a CSV or XLSX file (upsert by SKU, all or nothing). "
-        "Use --dry-run to see what would change."
+        "Import products from a CSV (UTF-8) or XLSX file (upsert by SKU, all or nothing). "
+        "Use --dry-run to see what would change; it takes no database write lock."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
 
         def progress(done, total):
+            # Called while checking and again while applying.
             self.stderr.write(f"  {done}/{total} rows", ending="\r")
 
         with path.open("rb") as handle:
@@ -36,13 +37,20 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"row {outcome.row}: {outcome.action} {outcome.sku} ({changed})")
         for problem in report.problems:
-            self.stdout.write(
-                self.style.ERROR(f"row {problem.row}, column {problem.column}: {problem.message}")
-            )
+            where = f"row {problem.row}, column {problem.column}" if problem.row else "file"
+            if problem.row and not problem.column:
+                where = f"row {problem.row}"
+            self.stdout.write(self.style.ERROR(f"{where}: {problem.message}"))
         summary = (
             f"{counts['create']} to create, {counts['update']} to update, "
             f"{counts['unchanged']} unchanged"
         )
+        not_undone = [p for p in report.problems if p.code == "not_undone"]
+        if not_undone:
+            raise CommandError(
+                f"{len(report.problems)} problem(s); the import was undone except for "
+                f"{len(not_undone)} row(s) listed above."
+            )
         if report.problems:
             raise CommandError(f"{len(report.problems)} problem(s); nothing was changed.")
         if report.dry_run:
