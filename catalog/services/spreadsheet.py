@@ -405,6 +405,8 @@ class ImportReport:
             "counts": self.counts(),
             "rows": [vars(r) for r in self.rows if r.action != "unchanged"],
             "problems": [vars(p) for p in self.problems],
+            # Some applied rows could not be undone (someone changed them meanwhile).
+            "partly_undone": any(p.code == "not_undone" for p in self.problems),
         }
 
 
