@@ -16,6 +16,7 @@ lock.
 
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -160,7 +161,19 @@ def watch_supervisor(supervisor_pid: int, *, interval: float = 2.0) -> threading
 
 
 def child_command(*, worker_id: str, options: list[str]) -> list[str]:
-    """How the supervisor starts its worker process for the configured task backend."""
+    """How the supervisor starts its worker process for the configured task backend.
+
+    The worker runs at a lower CPU priority (``PIM_WORKER_NICE``): PDF layout and imports may
+    take every core, while pages and QR scans on the same machine must answer at once.
+    """
+    command = _worker_command(worker_id=worker_id, options=options)
+    nice = shutil.which("nice")
+    if settings.PIM_WORKER_NICE > 0 and nice:
+        return [nice, "-n", str(settings.PIM_WORKER_NICE), *command]
+    return command
+
+
+def _worker_command(*, worker_id: str, options: list[str]) -> list[str]:
     manage = str(settings.BASE_DIR / "manage.py")
     if settings.PIM_TASK_BACKEND == "rq":
         return [

@@ -311,6 +311,9 @@ if PIM_TASK_BACKEND == "rq":
 PIM_JOB_STALE_SECONDS = env_int("PIM_JOB_STALE_SECONDS", 60)
 PIM_JOB_MAX_ATTEMPTS = env_int("PIM_JOB_MAX_ATTEMPTS", 3)
 PIM_HOUSEKEEPING_SECONDS = env_int("PIM_HOUSEKEEPING_SECONDS", 15)
+# CPU priority of the background worker (nice level): renders and imports yield the CPU to
+# pages and scans served from the same machine. 0 keeps the worker at normal priority.
+PIM_WORKER_NICE = env_int("PIM_WORKER_NICE", 10)
 PIM_ORPHAN_UPLOAD_HOURS = env_int("PIM_ORPHAN_UPLOAD_HOURS", 24)
 PIM_DB_BUSY_SECONDS = env_int("PIM_DB_BUSY_SECONDS", 60)
 for _name in ("PIM_JOB_STALE_SECONDS", "PIM_JOB_MAX_ATTEMPTS", "PIM_HOUSEKEEPING_SECONDS"):

@@ -1,6 +1,8 @@
 """Background work that recovers: busy-database retries, the worker that waits out database
 errors, the supervisor that restarts it, housekeeping hooks and the no-worker banner."""
 
+import os
+import shutil
 import subprocess
 
 import pytest
@@ -218,9 +220,10 @@ class FakeChild:
 
 
 @pytest.mark.django_db
-def test_the_supervisor_restarts_a_crashed_worker_and_says_so(monkeypatch):
+def test_the_supervisor_restarts_a_crashed_worker_and_says_so(monkeypatch, settings):
     said, children, kept_house = [], [], []
     monkeypatch.setattr(jobs, "_hooks", [lambda: kept_house.append(1)])
+    settings.PIM_WORKER_NICE = 0
 
     def spawn(command):
         children.append(FakeChild(command))
@@ -243,11 +246,22 @@ def test_the_supervisor_restarts_a_crashed_worker_and_says_so(monkeypatch):
     assert supervisor.child_died(1) == 2.0
 
 
-def test_the_supervisor_starts_a_real_run_worker_command():
-    """The command line a supervisor starts is a working `manage.py run_worker --child`."""
+def test_the_supervisor_starts_a_real_run_worker_command(settings):
+    """The command line a supervisor starts is a working `manage.py run_worker --child`, at a
+    lower CPU priority so that pages and scans answer while it renders."""
+    settings.PIM_WORKER_NICE = 10
     command = worker.child_command(worker_id="pim-x", options=["--interval", "0"])
+    assert command[:3] == [shutil.which("nice"), "-n", "10"]
+    settings.PIM_WORKER_NICE = 0
+    assert worker.child_command(worker_id="pim-x", options=[]) == command[3:6] + [
+        "--child",
+        "--worker-id",
+        "pim-x",
+        "--supervisor-pid",
+        str(os.getpid()),
+    ]
     completed = subprocess.run(
-        [*command[:3], "--help"], capture_output=True, text=True, timeout=120
+        [*command[:6], "--help"], capture_output=True, text=True, timeout=120
     )
     assert completed.returncode == 0 and "--queue-name" in completed.stdout
 
