@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import error_body
+from api.views.base import check_body
 from engagement.models import RedemptionChannel
 from engagement.services import RedemptionError, discount_code_redeem
 
@@ -22,6 +23,10 @@ class RedemptionSerializer(serializers.Serializer):
 
 class RedemptionView(APIView):
     """Redeem a discount code once; the same order repeating its request gets 200, not 409."""
+
+    def initial(self, request, *args, **kwargs):
+        check_body(request)  # a chunked body would otherwise arrive empty
+        super().initial(request, *args, **kwargs)
 
     def post(self, request):
         serializer = RedemptionSerializer(data=request.data)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from api.errors import PayloadTooLarge, Unprocessable
+from api.errors import BadQuery, LengthRequired, PayloadTooLarge, Unprocessable, drf_errors
 from api.pagination import KeysetPagination
 from api.permissions import IsApiClient, ModelPermissionForWrites
 from api.renderers import OrjsonRenderer
@@ -34,8 +34,15 @@ class ApiViewMixin:
 
     def initial(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            _check_body_size(request)
+            check_body(request)
         super().initial(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        try:
+            return super().filter_queryset(queryset)
+        except exceptions.ValidationError as exc:
+            # Query parameters are part of the address, not content: 400, as for limit/cursor.
+            raise BadQuery(drf_errors(exc.detail)) from None
 
     def locales(self) -> tuple[str, ...]:
         """The channel's locales, or the ones asked with ``?locale=fi`` (comma-separated)."""
@@ -79,7 +86,16 @@ class ApiViewMixin:
         return response
 
 
-def _check_body_size(request) -> None:
+def check_body(request) -> None:
+    """Refuse bodies the API would misread: chunked (411) or too large (413).
+
+    Django reads exactly Content-Length bytes, so a chunked body would arrive empty and the
+    request would "succeed" without doing anything; asking for a length is the honest answer
+    (every HTTP client sends one for a body it holds in memory) and keeps the size limit
+    checkable before anything is read.
+    """
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        raise LengthRequired()
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

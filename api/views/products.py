@@ -30,6 +30,7 @@ from catalog.models.product import PRODUCT_TEXT_FIELDS
 from catalog.services.prices import product_prices_set
 from catalog.services.products import product_create, product_update
 from catalog.services.status import product_set_status
+from catalog.services.values import localized_texts_clean
 from publishing.selection import publishable_products
 
 LOCALE_PARAM = OpenApiParameter(
@@ -40,7 +41,7 @@ LOCALE_PARAM = OpenApiParameter(
         "Products must be complete in each."
     ),
 )
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 415, 422, 429), ErrorSerializer)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 411, 413, 415, 422, 429), ErrorSerializer)
 
 
 def _error(field, code, message, **where) -> dict:
@@ -174,7 +175,8 @@ class ProductViewSet(
                 name: {code: (texts.get(name) or {}).get(code, "") for code in language_codes()}
                 for name in PRODUCT_TEXT_FIELDS
             }
-            values = dict.fromkeys(product.values) | (values or {})
+            if values is None or isinstance(values, dict):
+                values = dict.fromkeys(product.values) | (values or {})
             categories = categories if categories is not None else []
             fields.setdefault("gtin", None)
             fields.setdefault("brand", "")
@@ -214,10 +216,14 @@ class ProductViewSet(
         serializer = ProductWriteSerializer(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        # JSONField passes through; keep the raw shapes for the services to validate.
-        for name in ("texts", "values"):
-            if name in self.request.data:
-                data[name] = self.request.data[name]
+        # JSONFields pass through: the services check their shapes, the same rules as for
+        # the admin and imports (texts here already, as PUT fills in what is not sent).
+        if "texts" in self.request.data:
+            data["texts"] = localized_texts_clean(
+                texts=self.request.data["texts"], fields=PRODUCT_TEXT_FIELDS
+            )
+        if "values" in self.request.data:
+            data["values"] = self.request.data["values"]
         return data
 
     def _resolve(self, payload: dict) -> dict:

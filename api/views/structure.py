@@ -311,6 +311,9 @@ class AssetViewSet(
     """Assets of the products and product models the client may see."""
 
     write_model = "asset"
+    # Ids are numbers (at most 18 digits: a 64-bit column); anything else is 404, not a
+    # database error.
+    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = AssetSerializer
     parser_classes = [MultiPartParser, FormParser]
     queryset = Asset.objects.none()
