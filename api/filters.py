@@ -13,6 +13,11 @@ class StoredDateTimeField(IsoDateTimeField):
     (``9999-12-31T23:59:59-14:00`` is not, and would overflow when converted)."""
 
     def to_python(self, value):
+        if value == "":
+            # Not "no filter": an empty time is a client bug that would return everything.
+            raise ValidationError(
+                _("Give an ISO 8601 time or leave the parameter out."), code="required"
+            )
         value = super().to_python(value)
         if value is not None:
             try:

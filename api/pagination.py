@@ -48,7 +48,7 @@ def decode_cursor(cursor: str, fields: tuple[str, ...]) -> tuple:
 
 def page_size(request) -> int:
     raw = request.query_params.get("limit")
-    if raw in (None, ""):
+    if raw is None:
         return DEFAULT_PAGE_SIZE
     try:
         size = int(raw)

@@ -27,6 +27,8 @@ class ApiViewMixin:
     renderer_classes = [OrjsonRenderer]
     pagination_class = KeysetPagination  # documents the page shape in the schema
     write_model = "product"
+    #: Query parameters of reads besides paging and filters, as documented in the schema.
+    query_params: tuple[str, ...] = ("locale",)
 
     @property
     def client(self):
@@ -36,6 +38,34 @@ class ApiViewMixin:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             check_body(request)
         super().initial(request, *args, **kwargs)
+        self.check_query_params(request)
+
+    def check_query_params(self, request) -> None:
+        """Unknown query parameters are 400: a misspelt filter (``?updated_sinse=``) would
+        otherwise silently return everything."""
+        allowed = set(self.query_params) if request.method in ("GET", "HEAD") else set()
+        if getattr(self, "action", None) == "list":
+            allowed |= {"limit", "cursor"}
+            filterset = getattr(self, "filterset_class", None)
+            if filterset is not None:
+                allowed |= set(filterset.base_filters)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise BadQuery(
+                [
+                    {
+                        "field": name,
+                        "attribute": None,
+                        "locale": None,
+                        "channel": None,
+                        "code": "unknown_parameter",
+                        "message": _("Unknown query parameter “%(name)s”.") % {"name": name},
+                    }
+                    for name in unknown
+                ],
+                _("Unknown query parameters: %(names)s; allowed here: %(allowed)s.")
+                % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed)) or "-"},
+            )
 
     def filter_queryset(self, queryset):
         try:
@@ -143,6 +173,8 @@ def _conditional(request, response: Response):
 def expected_version(request) -> int | None:
     """The version the client edited: from If-Match (our ETag or a number) or ``version``."""
     header = request.META.get("HTTP_IF_MATCH", "").strip()
+    if "HTTP_IF_MATCH" in request.META and not header:
+        raise exceptions.ParseError(_("If-Match is empty; send the ETag or leave it out."))
     if header and header != "*":
         match = _VERSION_IN_ETAG.match(header) or re.fullmatch(r'"?(\d+)"?', header)
         if not match:

@@ -19,6 +19,7 @@ from api.representation import (
 )
 from api.serializers import (
     ErrorSerializer,
+    PriceWriteSerializer,
     ProductModelSerializer,
     ProductSerializer,
     ProductWriteSerializer,
@@ -40,6 +41,16 @@ LOCALE_PARAM = OpenApiParameter(
         "Only these locales (comma-separated), e.g. fi; default: all of the channel's. "
         "Products must be complete in each."
     ),
+)
+# What expected_version() accepts: this API's ETag (weak or not) or a version number.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    {
+        "type": "string",
+        "pattern": r'^(\*|(W/)?"?([a-z]+[0-9]+-)?v[0-9]{1,18}(-[0-9a-f]+)?"?|"?[0-9]{1,18}"?)$',
+    },
+    OpenApiParameter.HEADER,
+    description=gettext_lazy("The ETag you read (or its version number); 409 if stale."),
 )
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 411, 413, 415, 422, 429), ErrorSerializer)
 
@@ -71,12 +82,12 @@ def _error(field, code, message, **where) -> dict:
     update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH],
     ),
     partial_update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH],
     ),
 )
 class ProductViewSet(
@@ -216,6 +227,11 @@ class ProductViewSet(
         serializer = ProductWriteSerializer(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        if partial and "prices" in data:
+            # PATCH leaves out whole fields, not the parts of a price (DRF's partial would).
+            prices = PriceWriteSerializer(data=self.request.data["prices"], many=True)
+            prices.is_valid(raise_exception=True)
+            data["prices"] = prices.validated_data
         # JSONFields pass through: the services check their shapes, the same rules as for
         # the admin and imports (texts here already, as PUT fills in what is not sent).
         if "texts" in self.request.data:

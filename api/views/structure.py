@@ -250,6 +250,7 @@ def _number(value) -> str | None:
 class ChannelViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
     """The client's own channel (a client never learns about the others)."""
 
+    query_params = ()
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     serializer_class = ChannelSerializer
@@ -275,6 +276,7 @@ class ChannelViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(responses={200: AudienceSerializer, **ERRORS}),
 )
 class AudienceViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
+    query_params = ()
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     serializer_class = AudienceSerializer

@@ -10,8 +10,8 @@ from catalog.models.attribute import SELECT_TYPES
 from catalog.models.product import RICH_TEXT_FIELDS
 from catalog.services.completeness import completeness_recompute
 from catalog.services.values import (
-    field_lengths_check,
     sanitize_rich_text,
+    text_fields_check,
     value_schema_for_family,
     values_clean,
 )
@@ -19,7 +19,7 @@ from catalog.services.values import (
 
 def product_model_validate(*, product_model: ProductModel) -> None:
     """Normalize in place, or raise ValidationError keyed by field (admin, API and import)."""
-    errors = field_lengths_check(instance=product_model)
+    errors = text_fields_check(instance=product_model)
     for field in RICH_TEXT_FIELDS:
         for code in language_codes():
             name = f"{field}_{code}"

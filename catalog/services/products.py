@@ -24,9 +24,9 @@ from catalog.services.permissions import user_editable_languages
 from catalog.services.prices import prices_build, prices_create
 from catalog.services.values import (
     ValueSchema,
-    field_lengths_check,
     localized_texts_clean,
     sanitize_rich_text,
+    text_fields_check,
     value_lookup,
     value_schema_for_family,
     values_clean,
@@ -200,7 +200,7 @@ def product_validate(
     except ValidationError as exc:
         product.sku = (product.sku or "").strip() if isinstance(product.sku, str) else ""
         errors["sku"] = exc.error_list
-    for name, field_errors in field_lengths_check(instance=product).items():
+    for name, field_errors in text_fields_check(instance=product).items():
         errors.setdefault(name, []).extend(field_errors)
     for field in RICH_TEXT_FIELDS:
         for code in language_codes():

@@ -63,22 +63,28 @@ def decimal_check(number: Decimal, *, max_digits: int, decimal_places: int) -> N
         )
 
 
-def field_lengths_check(*, instance: models.Model) -> dict[str, list[ValidationError]]:
-    """Every text field of ``instance`` within its max_length: the errors by field name.
+def text_fields_check(*, instance: models.Model) -> dict[str, list[ValidationError]]:
+    """Every text field of ``instance`` within its max_length and free of NUL characters:
+    the errors by field name.
 
     Covers the translated copies (``name_fi``) too and names their language, so the
-    admin, the API and imports refuse over-long text the same way instead of storing it
-    (SQLite) or failing in the database (PostgreSQL).
+    admin, the API and imports refuse such text the same way instead of storing it
+    (SQLite) or failing in the database (PostgreSQL refuses both).
     """
     errors: dict[str, list[ValidationError]] = {}
     for field in instance._meta.concrete_fields:
-        if not isinstance(field, models.CharField) or not field.max_length:
+        if not isinstance(field, models.CharField | models.TextField):
             continue
         value = getattr(instance, field.attname)
-        if not isinstance(value, str) or len(value) <= field.max_length:
+        if not isinstance(value, str):
             continue
         language = getattr(field, "language", None)  # modeltranslation's per-language copy
         label = getattr(getattr(field, "translated_field", field), "verbose_name", field.name)
+        if "\x00" in value:
+            errors[field.attname] = [nul_error(str(label), language)]
+            continue
+        if not field.max_length or len(value) <= field.max_length:
+            continue
         params = {"field": str(label), "max": field.max_length, "length": len(value)}
         if language:
             message = _(
@@ -90,6 +96,18 @@ def field_lengths_check(*, instance: models.Model) -> dict[str, list[ValidationE
             ValidationError(message, code="too_long", params={"locale": language})
         ]
     return errors
+
+
+def nul_error(where: str, language: str | None = None) -> ValidationError:
+    """NUL characters are invisible and PostgreSQL cannot store them: refused everywhere."""
+    if language:
+        message = _("%(field)s (%(language)s): contains a NUL character (\\0).") % {
+            "field": where,
+            "language": language,
+        }
+    else:
+        message = _("%(field)s: contains a NUL character (\\0).") % {"field": where}
+    return ValidationError(message, code="null_character", params={"locale": language})
 
 
 def localized_texts_clean(
@@ -152,6 +170,8 @@ def localized_texts_clean(
                         params={"locale": code},
                     )
                 )
+            elif text and "\x00" in text:
+                errors.setdefault(f"{field}_{code}", []).append(nul_error(field, code))
             else:
                 cleaned.setdefault(field, {})[code] = text or ""
     if errors:
@@ -347,6 +367,8 @@ def _clean_data(attribute, data, schema, allowed_media):
     if kind in (AttributeType.TEXT, AttributeType.RICH_TEXT, AttributeType.URL):
         if not isinstance(data, str):
             raise ValidationError(_("expected text."), code="wrong_type")
+        if "\x00" in data:
+            raise ValidationError(_("contains a NUL character (\\0)."), code="null_character")
         data = data.strip()
         if kind == AttributeType.RICH_TEXT:
             data = sanitize_rich_text(data)

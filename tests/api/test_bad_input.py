@@ -217,3 +217,66 @@ def test_huge_positions_are_refused_before_the_database(editor_api, product, db)
         format="multipart",
     )
     assert by_field(error(response, 422))["position"]["code"] == "max_value"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "locale"),
+    [
+        ({"texts": {"name": {"fi": "a\x00b"}}}, "name", "fi"),
+        (
+            {"values": {"claim": [{"locale": "en", "channel": None, "data": "a\x00"}]}},
+            "values",
+            "en",
+        ),
+        ({"brand": "a\x00"}, "brand", None),
+    ],
+)
+def test_nul_characters_are_refused_everywhere(editor_api, product, payload, field, locale):
+    """PostgreSQL cannot store NUL in text or JSON: a 4xx naming the field, never a 500."""
+    body = error(editor_api.patch("/api/v1/products/P-1", payload, format="json"), 422)
+    problem = by_field(body)[field]
+    assert problem["locale"] == locale
+    product.refresh_from_db()
+    assert product.version == 1
+
+
+def test_unknown_and_empty_query_parameters_are_400(shop, publish):
+    """A misspelt filter would otherwise return the whole catalog."""
+    publish("P")
+    body = error(shop.get("/api/v1/products?updated_sinse=2024-01-01T00:00:00Z"), 400)
+    assert by_field(body)["updated_sinse"]["code"] == "unknown_parameter"
+    assert "updated_since" in body["message"]  # says what is allowed
+    error(shop.get("/api/v1/channels?locale=fi"), 400)  # channels are not localized
+    error(shop.get("/api/v1/products?updated_since="), 400)
+    error(shop.get("/api/v1/products?limit="), 400)
+    assert shop.get("/api/v1/products?family=lamps&limit=5&locale=fi").status_code == 200
+
+
+def test_an_empty_if_match_is_400(editor_api, product):
+    response = editor_api.patch(
+        "/api/v1/products/P-1", {"brand": "B"}, format="json", HTTP_IF_MATCH=""
+    )
+    assert "If-Match" in error(response, 400)["message"]
+
+
+def test_feeds_document_the_content_type_they_send(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    kinds = {
+        path.rsplit(".", 1)[-1]: set(operations["get"]["responses"]["200"]["content"])
+        for path, operations in schema["paths"].items()
+        if "/feeds/" in path
+    }
+    assert kinds == {
+        "xml": {"application/rss+xml"},
+        "csv": {"text/csv"},
+        "jsonl": {"application/x-ndjson"},
+    }
+
+
+def test_a_patched_price_needs_its_amount(editor_api, product):
+    """PATCH may leave out whole fields, not the required parts of a price."""
+    response = editor_api.patch(
+        "/api/v1/products/P-1", {"prices": [{"currency": "EUR"}]}, format="json"
+    )
+    assert by_field(error(response, 422))["amount"]["code"] == "required"
+    assert not Price.objects.exists()
