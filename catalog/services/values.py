@@ -72,8 +72,12 @@ def text_fields_check(*, instance: models.Model) -> dict[str, list[ValidationErr
     (SQLite) or failing in the database (PostgreSQL refuses both).
     """
     errors: dict[str, list[ValidationError]] = {}
-    for field in instance._meta.concrete_fields:
-        if not isinstance(field, models.CharField | models.TextField):
+    fields = instance._meta.concrete_fields
+    # modeltranslation's original field only mirrors the active language's copy: its copies
+    # are checked instead (and name their language).
+    mirrors = {f.translated_field.name for f in fields if hasattr(f, "translated_field")}
+    for field in fields:
+        if not isinstance(field, models.CharField | models.TextField) or field.name in mirrors:
             continue
         value = getattr(instance, field.attname)
         if not isinstance(value, str):
