@@ -21,7 +21,8 @@ class StoredDateTimeField(IsoDateTimeField):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(datetime.UTC)
+                # Compared in UTC: PostgreSQL also refuses offsets beyond 15:59 (-21:46).
+                value = value.astimezone(datetime.UTC)
             except (OverflowError, ValueError):
                 raise ValidationError(
                     _("This time is outside the years 1 to 9999 once converted to UTC."),

@@ -35,7 +35,9 @@ def decode_cursor(cursor: str, fields: tuple[str, ...]) -> tuple:
         for name, part in zip(fields, parts, strict=True):
             if name.endswith("_at"):
                 moment = datetime.datetime.fromisoformat(part)
-                moment.astimezone(datetime.UTC)  # OverflowError: not a time we wrote
+                if moment.tzinfo is not None:
+                    # UTC for the database (OverflowError: not a time we wrote).
+                    moment = moment.astimezone(datetime.UTC)
                 key.append(moment)
             elif isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 2**63:
                 key.append(part)

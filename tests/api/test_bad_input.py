@@ -62,6 +62,11 @@ def test_updated_since_beyond_the_calendar_in_utc_is_400(shop, publish):
     error(shop.get("/api/v1/products?updated_since=0001-01-01T00:00:00%2B14:00"), 400)
     error(shop.get("/api/v1/product-models?updated_since=9999-12-31T23:59:59-14:00"), 400)
     assert shop.get("/api/v1/products?updated_since=9999-12-31T00:00:00Z").status_code == 200
+    # Python allows offsets up to 23:59, PostgreSQL only to 15:59: compared in UTC.
+    since = "2000-08-24T13:12:14-21:46"
+    assert [
+        p["sku"] for p in shop.get(f"/api/v1/products?updated_since={since}").json()["results"]
+    ] == ["P"]
 
 
 def test_a_cursor_with_impossible_keys_is_400(shop, publish):
