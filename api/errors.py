@@ -24,6 +24,24 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
+class LengthRequired(exceptions.APIException):
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = _("Send the body with a Content-Length header (chunked bodies are not read).")
+    default_code = "length_required"
+
+
+class BadQuery(exceptions.APIException):
+    """A query parameter that cannot be used (400, like a bad limit or cursor)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("A query parameter is not valid.")
+    default_code = "invalid_query"
+
+    def __init__(self, errors: list[dict], message: str | None = None):
+        super().__init__(message or self.default_detail)
+        self.errors = errors
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The resource was changed by someone else.")
@@ -106,6 +124,7 @@ _CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "edit_conflict",
+    411: "length_required",
     412: "precondition_failed",
     413: "too_large",
     415: "unsupported_media_type",

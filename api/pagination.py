@@ -34,19 +34,23 @@ def decode_cursor(cursor: str, fields: tuple[str, ...]) -> tuple:
         key = []
         for name, part in zip(fields, parts, strict=True):
             if name.endswith("_at"):
-                key.append(datetime.datetime.fromisoformat(part))
-            elif isinstance(part, int):
+                moment = datetime.datetime.fromisoformat(part)
+                if moment.tzinfo is not None:
+                    # UTC for the database (OverflowError: not a time we wrote).
+                    moment = moment.astimezone(datetime.UTC)
+                key.append(moment)
+            elif isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 2**63:
                 key.append(part)
             else:
                 raise ValueError
         return tuple(key)
-    except (ValueError, TypeError, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
         raise exceptions.ParseError(_("The cursor is not valid; start again without it.")) from None
 
 
 def page_size(request) -> int:
     raw = request.query_params.get("limit")
-    if raw in (None, ""):
+    if raw is None:
         return DEFAULT_PAGE_SIZE
     try:
         size = int(raw)

@@ -194,11 +194,15 @@ class ProductWriteSerializer(serializers.Serializer):
     )
 
 
+# The largest value every database stores in a PositiveIntegerField.
+MAX_POSITION = 2_147_483_647
+
+
 class CategoryWriteSerializer(serializers.Serializer):
     code = serializers.CharField(required=False)
     parent = serializers.CharField(required=False, allow_null=True)
     name = LocalizedField(required=False)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=MAX_POSITION)
 
 
 class AssetUploadSerializer(serializers.Serializer):
@@ -206,6 +210,6 @@ class AssetUploadSerializer(serializers.Serializer):
     product_model = serializers.CharField(required=False, help_text=_("Or a product model code."))
     role = serializers.CharField()
     language = serializers.CharField(required=False, allow_blank=True)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=MAX_POSITION)
     file = serializers.FileField(required=False)
     url = serializers.URLField(required=False)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api.views.feeds import FeedView
+from api.views.feeds import feed_view
 from api.views.products import ProductModelViewSet, ProductViewSet
 from api.views.structure import (
     AssetViewSet,
@@ -39,9 +39,9 @@ router.register("audiences", AudienceViewSet, basename="audience")
 
 v1 = [
     *router.urls,
-    path("feeds/merchant.xml", FeedView.as_view(kind="merchant"), name="feed-merchant"),
-    path("feeds/products.csv", FeedView.as_view(kind="csv"), name="feed-csv"),
-    path("feeds/products.jsonl", FeedView.as_view(kind="jsonl"), name="feed-jsonl"),
+    path("feeds/merchant.xml", feed_view("merchant").as_view(), name="feed-merchant"),
+    path("feeds/products.csv", feed_view("csv").as_view(), name="feed-csv"),
+    path("feeds/products.jsonl", feed_view("jsonl").as_view(), name="feed-jsonl"),
 ]
 
 urlpatterns = [

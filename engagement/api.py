@@ -5,11 +5,14 @@ errors use the API's one JSON shape {status, code, message, errors}.
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import error_body
+from api.errors import drf_errors, error_body
+from api.serializers import ErrorSerializer
+from api.views.base import check_body
 from engagement.models import RedemptionChannel
 from engagement.services import RedemptionError, discount_code_redeem
 
@@ -20,16 +23,35 @@ class RedemptionSerializer(serializers.Serializer):
     order_reference = serializers.CharField(max_length=100)
 
 
+class RedemptionResultSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["redeemed", "already_redeemed_by_this_order"])
+    discount_code = serializers.CharField()
+    discount = serializers.CharField()
+    channel = serializers.CharField()
+    order_reference = serializers.CharField()
+    redeemed_at = serializers.DateTimeField()
+
+
 class RedemptionView(APIView):
     """Redeem a discount code once; the same order repeating its request gets 200, not 409."""
 
+    def initial(self, request, *args, **kwargs):
+        check_body(request)  # a chunked body would otherwise arrive empty
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        request=RedemptionSerializer,
+        responses={
+            200: RedemptionResultSerializer,
+            201: RedemptionResultSerializer,
+            **dict.fromkeys((400, 401, 403, 404, 409, 410, 411, 413, 415, 429), ErrorSerializer),
+        },
+    )
     def post(self, request):
         serializer = RedemptionSerializer(data=request.data)
         if not serializer.is_valid():
-            errors = [
-                {"field": field, "code": "invalid", "message": str(messages[0])}
-                for field, messages in serializer.errors.items()
-            ]
+            errors = drf_errors(serializer.errors)
             message = _("Send code, channel (web or store) and order_reference.")
             return Response(error_body(400, "invalid_request", message, errors), status=400)
         data = serializer.validated_data

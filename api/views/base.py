@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from api.errors import PayloadTooLarge, Unprocessable
+from api.errors import BadQuery, LengthRequired, PayloadTooLarge, Unprocessable, drf_errors
 from api.pagination import KeysetPagination
 from api.permissions import IsApiClient, ModelPermissionForWrites
 from api.renderers import OrjsonRenderer
@@ -27,6 +27,8 @@ class ApiViewMixin:
     renderer_classes = [OrjsonRenderer]
     pagination_class = KeysetPagination  # documents the page shape in the schema
     write_model = "product"
+    #: Query parameters of reads besides paging and filters, as documented in the schema.
+    query_params: tuple[str, ...] = ("locale",)
 
     @property
     def client(self):
@@ -34,8 +36,43 @@ class ApiViewMixin:
 
     def initial(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            _check_body_size(request)
+            check_body(request)
         super().initial(request, *args, **kwargs)
+        self.check_query_params(request)
+
+    def check_query_params(self, request) -> None:
+        """Unknown query parameters are 400: a misspelt filter (``?updated_sinse=``) would
+        otherwise silently return everything."""
+        allowed = set(self.query_params) if request.method in ("GET", "HEAD") else set()
+        if getattr(self, "action", None) == "list":
+            allowed |= {"limit", "cursor"}
+            filterset = getattr(self, "filterset_class", None)
+            if filterset is not None:
+                allowed |= set(filterset.base_filters)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise BadQuery(
+                [
+                    {
+                        "field": name,
+                        "attribute": None,
+                        "locale": None,
+                        "channel": None,
+                        "code": "unknown_parameter",
+                        "message": _("Unknown query parameter “%(name)s”.") % {"name": name},
+                    }
+                    for name in unknown
+                ],
+                _("Unknown query parameters: %(names)s; allowed here: %(allowed)s.")
+                % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed)) or "-"},
+            )
+
+    def filter_queryset(self, queryset):
+        try:
+            return super().filter_queryset(queryset)
+        except exceptions.ValidationError as exc:
+            # Query parameters are part of the address, not content: 400, as for limit/cursor.
+            raise BadQuery(drf_errors(exc.detail)) from None
 
     def locales(self) -> tuple[str, ...]:
         """The channel's locales, or the ones asked with ``?locale=fi`` (comma-separated)."""
@@ -79,7 +116,16 @@ class ApiViewMixin:
         return response
 
 
-def _check_body_size(request) -> None:
+def check_body(request) -> None:
+    """Refuse bodies the API would misread: chunked (411) or too large (413).
+
+    Django reads exactly Content-Length bytes, so a chunked body would arrive empty and the
+    request would "succeed" without doing anything; asking for a length is the honest answer
+    (every HTTP client sends one for a body it holds in memory) and keeps the size limit
+    checkable before anything is read.
+    """
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        raise LengthRequired()
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -127,6 +173,8 @@ def _conditional(request, response: Response):
 def expected_version(request) -> int | None:
     """The version the client edited: from If-Match (our ETag or a number) or ``version``."""
     header = request.META.get("HTTP_IF_MATCH", "").strip()
+    if "HTTP_IF_MATCH" in request.META and not header:
+        raise exceptions.ParseError(_("If-Match is empty; send the ETag or leave it out."))
     if header and header != "*":
         match = _VERSION_IN_ETAG.match(header) or re.fullmatch(r'"?(\d+)"?', header)
         if not match:

@@ -3,7 +3,12 @@
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import views
 
 from api.views.base import ApiViewMixin
@@ -16,16 +21,6 @@ class FeedView(ApiViewMixin, views.APIView):
 
     kind = "merchant"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "locale",
-                str,
-                description=_("One of the channel's locales; default: the channel's first."),
-            )  # fmt: skip
-        ],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},
-    )
     def get(self, request, *args, **kwargs):
         locale = self.locales()[0]
         channel = self.client.channel
@@ -45,3 +40,21 @@ class FeedView(ApiViewMixin, views.APIView):
         if isinstance(response, StreamingHttpResponse):
             return response  # no ETag: the body is not in memory
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def feed_view(kind: str) -> type[FeedView]:
+    """The view of one feed kind, its schema naming the content type it really sends."""
+    media_type = FEED_FORMATS[kind][0].split(";")[0]
+    view = type(f"{kind.title()}FeedView", (FeedView,), {"kind": kind, "__doc__": FeedView.__doc__})
+    return extend_schema_view(
+        get=extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "locale",
+                    str,
+                    description=_("One of the channel's locales; default: the channel's first."),
+                )
+            ],
+            responses={(200, media_type): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},
+        )
+    )(view)

@@ -19,6 +19,7 @@ from api.representation import (
 )
 from api.serializers import (
     ErrorSerializer,
+    PriceWriteSerializer,
     ProductModelSerializer,
     ProductSerializer,
     ProductWriteSerializer,
@@ -30,6 +31,7 @@ from catalog.models.product import PRODUCT_TEXT_FIELDS
 from catalog.services.prices import product_prices_set
 from catalog.services.products import product_create, product_update
 from catalog.services.status import product_set_status
+from catalog.services.values import localized_texts_clean
 from publishing.selection import publishable_products
 
 LOCALE_PARAM = OpenApiParameter(
@@ -40,7 +42,17 @@ LOCALE_PARAM = OpenApiParameter(
         "Products must be complete in each."
     ),
 )
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 415, 422, 429), ErrorSerializer)
+# What expected_version() accepts: this API's ETag (weak or not) or a version number.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    {
+        "type": "string",
+        "pattern": r'^(\*|(W/)?"?([a-z]+[0-9]+-)?v[0-9]{1,18}(-[0-9a-f]+)?"?|"?[0-9]{1,18}"?)$',
+    },
+    OpenApiParameter.HEADER,
+    description=gettext_lazy("The ETag you read (or its version number); 409 if stale."),
+)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 411, 413, 415, 422, 429), ErrorSerializer)
 
 
 def _error(field, code, message, **where) -> dict:
@@ -70,12 +82,12 @@ def _error(field, code, message, **where) -> dict:
     update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH],
     ),
     partial_update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH],
     ),
 )
 class ProductViewSet(
@@ -174,7 +186,8 @@ class ProductViewSet(
                 name: {code: (texts.get(name) or {}).get(code, "") for code in language_codes()}
                 for name in PRODUCT_TEXT_FIELDS
             }
-            values = dict.fromkeys(product.values) | (values or {})
+            if values is None or isinstance(values, dict):
+                values = dict.fromkeys(product.values) | (values or {})
             categories = categories if categories is not None else []
             fields.setdefault("gtin", None)
             fields.setdefault("brand", "")
@@ -214,10 +227,19 @@ class ProductViewSet(
         serializer = ProductWriteSerializer(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        # JSONField passes through; keep the raw shapes for the services to validate.
-        for name in ("texts", "values"):
-            if name in self.request.data:
-                data[name] = self.request.data[name]
+        if partial and "prices" in data:
+            # PATCH leaves out whole fields, not the parts of a price (DRF's partial would).
+            prices = PriceWriteSerializer(data=self.request.data["prices"], many=True)
+            prices.is_valid(raise_exception=True)
+            data["prices"] = prices.validated_data
+        # JSONFields pass through: the services check their shapes, the same rules as for
+        # the admin and imports (texts here already, as PUT fills in what is not sent).
+        if "texts" in self.request.data:
+            data["texts"] = localized_texts_clean(
+                texts=self.request.data["texts"], fields=PRODUCT_TEXT_FIELDS
+            )
+        if "values" in self.request.data:
+            data["values"] = self.request.data["values"]
         return data
 
     def _resolve(self, payload: dict) -> dict:

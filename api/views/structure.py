@@ -251,6 +251,7 @@ def _number(value) -> str | None:
 class ChannelViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
     """The client's own channel (a client never learns about the others)."""
 
+    query_params = ()
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     serializer_class = ChannelSerializer
@@ -276,6 +277,7 @@ class ChannelViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(responses={200: AudienceSerializer, **ERRORS}),
 )
 class AudienceViewSet(_ListRetrieve, viewsets.ReadOnlyModelViewSet):
+    query_params = ()
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     serializer_class = AudienceSerializer
@@ -312,6 +314,9 @@ class AssetViewSet(
     """Assets of the products and product models the client may see."""
 
     write_model = "asset"
+    # Ids are numbers (at most 18 digits: a 64-bit column); anything else is 404, not a
+    # database error.
+    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = AssetSerializer
     parser_classes = [MultiPartParser, FormParser]
     queryset = Asset.objects.none()

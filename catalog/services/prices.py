@@ -8,33 +8,49 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from catalog.models import Price, Product
+from catalog.services.values import decimal_check
 
 
 def price_amount_clean(raw, *, field: str = "amount") -> Decimal | None:
-    """A non-negative amount with at most two decimals; empty means none."""
+    """A finite, non-negative amount that fits the price column, with at most its
+    decimals; empty means none."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, bool):
-        raise ValidationError({field: _("Expected a number.")}, code="wrong_type")
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        raise ValidationError({field: ValidationError(_("Expected a number."), "wrong_type")})
     try:
         amount = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
         raise ValidationError(
             {
                 field: ValidationError(
-                    _("“%(value)s” is not a number.") % {"value": raw}, "wrong_type"
+                    _("“%(value)s” is not a number.") % {"value": str(raw)[:40]}, "wrong_type"
                 )
             }
         ) from None
-    if not amount.is_finite() or amount < 0:
+    column = Price._meta.get_field(field)
+    places = column.decimal_places
+    try:
+        decimal_check(amount, max_digits=column.max_digits, decimal_places=places)
+    except ValidationError as exc:
+        raise ValidationError(
+            {field: ValidationError(_("A price %(rule)s") % {"rule": exc.messages[0]}, exc.code)}
+        ) from None
+    if amount < 0:
         raise ValidationError(
             {field: ValidationError(_("A price cannot be negative."), "below_min")}
         )
-    if amount != amount.quantize(Decimal("0.01")):
+    step = Decimal(1).scaleb(-places)
+    if amount != amount.quantize(step):
         raise ValidationError(
-            {field: ValidationError(_("A price has at most two decimals."), "too_precise")}
+            {
+                field: ValidationError(
+                    _("A price has at most %(places)s decimals.") % {"places": places},
+                    "too_precise",
+                )
+            }
         )
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(step)
 
 
 def _prices_cleaned(prices):

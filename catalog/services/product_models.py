@@ -9,17 +9,24 @@ from catalog.models import ProductModel
 from catalog.models.attribute import SELECT_TYPES
 from catalog.models.product import RICH_TEXT_FIELDS
 from catalog.services.completeness import completeness_recompute
-from catalog.services.values import sanitize_rich_text, value_schema_for_family, values_clean
+from catalog.services.values import (
+    sanitize_rich_text,
+    text_fields_check,
+    value_schema_for_family,
+    values_clean,
+)
 
 
 def product_model_validate(*, product_model: ProductModel) -> None:
-    errors = {}
+    """Normalize in place, or raise ValidationError keyed by field (admin, API and import)."""
+    errors = text_fields_check(instance=product_model)
     for field in RICH_TEXT_FIELDS:
         for code in language_codes():
             name = f"{field}_{code}"
             setattr(product_model, name, sanitize_rich_text(getattr(product_model, name) or ""))
     if product_model.family_id is None:
-        raise ValidationError({"family": _("A family is required.")})
+        errors["family"] = [ValidationError(_("A family is required."), code="required")]
+        raise ValidationError(errors)
     media_ids = (
         list(product_model.assets.values_list("id", flat=True)) if product_model.pk else None
     )

@@ -3,6 +3,7 @@
 import contextlib
 import dataclasses
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from catalog.services.permissions import user_editable_languages
 from catalog.services.prices import prices_build, prices_create
 from catalog.services.values import (
     ValueSchema,
+    localized_texts_clean,
     sanitize_rich_text,
+    text_fields_check,
     value_lookup,
     value_schema_for_family,
     values_clean,
@@ -54,6 +57,29 @@ class EditConflict(Exception):
                 "current": current_version,
             }
         )
+
+
+# Characters that keep /products/{sku} (API) and admin URLs reachable without escaping:
+# no slash, no spaces, no "?" or "#"; starting with a letter or digit, so "." and ".."
+# (which clients and proxies resolve as path segments) are not SKUs either.
+_SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def sku_clean(raw) -> str:
+    """The SKU trimmed, or ValidationError: letters, digits, "-", "_" and "." only."""
+    sku = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw).strip()
+    if not sku:
+        raise ValidationError(_("A SKU is required."), code="required")
+    if not _SKU_PATTERN.fullmatch(sku):
+        raise ValidationError(
+            _(
+                "A SKU may contain only letters A–Z, digits, “-”, “_” and “.”, and starts "
+                "with a letter or digit; “%(sku)s” does not."
+            )
+            % {"sku": sku[:80]},
+            code="sku_characters",
+        )
+    return sku
 
 
 def gtin_clean(raw: str | None) -> str | None:
@@ -169,9 +195,13 @@ def product_validate(
         product.gtin = gtin_clean(product.gtin)
     except ValidationError as exc:
         errors["gtin"] = exc.error_list
-    product.sku = (product.sku or "").strip()
-    if not product.sku:
-        errors["sku"] = [ValidationError(_("A SKU is required."), code="required")]
+    try:
+        product.sku = sku_clean(product.sku)
+    except ValidationError as exc:
+        product.sku = (product.sku or "").strip() if isinstance(product.sku, str) else ""
+        errors["sku"] = exc.error_list
+    for name, field_errors in text_fields_check(instance=product).items():
+        errors.setdefault(name, []).extend(field_errors)
     for field in RICH_TEXT_FIELDS:
         for code in language_codes():
             name = f"{field}_{code}"
@@ -497,6 +527,15 @@ def product_update(
     for name, value in fields.items():
         setattr(product, name, value)
     _apply_texts(product, texts or {})
+    if values is not None and not isinstance(values, Mapping):
+        raise ValidationError(
+            {
+                "values": ValidationError(
+                    _("Attribute values must be an object keyed by attribute code."),
+                    code="invalid_shape",
+                )
+            }
+        )
     if values is not None:
         merged = dict(product.values or {})
         for code, entries in values.items():
@@ -532,15 +571,9 @@ def _check_relation_rights(product: Product, user, **relations) -> None:
 
 
 def _apply_texts(product: Product, texts: Mapping[str, Mapping[str, str]]) -> None:
-    known = set(language_codes())
-    for field, by_language in texts.items():
-        if field not in PRODUCT_TEXT_FIELDS:
-            raise ValidationError({field: _("Not a translated product field.")})
+    cleaned = localized_texts_clean(texts=texts, fields=PRODUCT_TEXT_FIELDS)
+    for field, by_language in cleaned.items():
         for code, text in by_language.items():
-            if code not in known:
-                raise ValidationError(
-                    {f"{field}_{code}": _("Unknown language “%(code)s”.") % {"code": code}}
-                )
             setattr(product, f"{field}_{code}", text)
 
 

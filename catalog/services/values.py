@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import models
 from django.utils.translation import gettext as _
 
 from catalog.languages import language_codes
@@ -37,6 +38,149 @@ def sanitize_rich_text(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     ).strip()
+
+
+# Digits of a number attribute's value: the same bound as its minimum and maximum fields, so
+# every value can be compared with them and stays exact in JSON clients (JavaScript too).
+VALUE_MAX_DIGITS = 18
+
+
+def decimal_check(number: Decimal, *, max_digits: int, decimal_places: int) -> None:
+    """A finite number whose whole part fits ``max_digits - decimal_places`` digits.
+
+    The one rule for prices and number values (API, admin, import): NaN, infinity and
+    numbers like 1e400 are refused here, before anything rounds or stores them.
+    """
+    whole_digits = max_digits - decimal_places
+    if not number.is_finite() or (number != 0 and number.adjusted() >= whole_digits):
+        raise ValidationError(
+            _(
+                "must be a finite number with at most %(digits)s digits "
+                "(%(whole)s before the decimal point)."
+            )
+            % {"digits": max_digits, "whole": whole_digits},
+            code="out_of_range",
+        )
+
+
+def text_fields_check(*, instance: models.Model) -> dict[str, list[ValidationError]]:
+    """Every text field of ``instance`` within its max_length and free of NUL characters:
+    the errors by field name.
+
+    Covers the translated copies (``name_fi``) too and names their language, so the
+    admin, the API and imports refuse such text the same way instead of storing it
+    (SQLite) or failing in the database (PostgreSQL refuses both).
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    fields = instance._meta.concrete_fields
+    # modeltranslation's original field only mirrors the active language's copy: its copies
+    # are checked instead (and name their language).
+    mirrors = {f.translated_field.name for f in fields if hasattr(f, "translated_field")}
+    for field in fields:
+        if not isinstance(field, models.CharField | models.TextField) or field.name in mirrors:
+            continue
+        value = getattr(instance, field.attname)
+        if not isinstance(value, str):
+            continue
+        language = getattr(field, "language", None)  # modeltranslation's per-language copy
+        label = getattr(getattr(field, "translated_field", field), "verbose_name", field.name)
+        if "\x00" in value:
+            errors[field.attname] = [nul_error(str(label), language)]
+            continue
+        if not field.max_length or len(value) <= field.max_length:
+            continue
+        params = {"field": str(label), "max": field.max_length, "length": len(value)}
+        if language:
+            message = _(
+                "%(field)s (%(language)s): at most %(max)s characters; this one has %(length)s."
+            ) % {**params, "language": language}
+        else:
+            message = _("%(field)s: at most %(max)s characters; this one has %(length)s.") % params
+        errors[field.attname] = [
+            ValidationError(message, code="too_long", params={"locale": language})
+        ]
+    return errors
+
+
+def nul_error(where: str, language: str | None = None) -> ValidationError:
+    """NUL characters are invisible and PostgreSQL cannot store them: refused everywhere."""
+    if language:
+        message = _("%(field)s (%(language)s): contains a NUL character (\\0).") % {
+            "field": where,
+            "language": language,
+        }
+    else:
+        message = _("%(field)s: contains a NUL character (\\0).") % {"field": where}
+    return ValidationError(message, code="null_character", params={"locale": language})
+
+
+def localized_texts_clean(
+    *, texts, fields: Iterable[str], locales: Iterable[str] | None = None
+) -> dict[str, dict[str, str]]:
+    """``{field: {language: text}}`` checked: known fields, known languages, text values.
+
+    Anything else (a list, a number, a nested object) is refused with an error that
+    names the field and the language, instead of being stored as its Python repr.
+    None means empty text.
+    """
+    if texts in (None, ""):
+        return {}
+    if not isinstance(texts, Mapping):
+        raise ValidationError(
+            {
+                "texts": ValidationError(
+                    _("Expected an object keyed by field name."), "invalid_shape"
+                )
+            }
+        )
+    known_fields = set(fields)
+    known = set(locales if locales is not None else language_codes())
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, dict[str, str]] = {}
+    for field, by_language in texts.items():
+        if field not in known_fields:
+            errors.setdefault(str(field), []).append(
+                ValidationError(
+                    _("“%(field)s” is not a translated field.") % {"field": field},
+                    code="unknown_field",
+                )
+            )
+            continue
+        if not isinstance(by_language, Mapping):
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    _("%(field)s: expected an object of texts keyed by language code.")
+                    % {"field": field},
+                    code="invalid_shape",
+                )
+            )
+            continue
+        for code, text in by_language.items():
+            if code not in known:
+                errors.setdefault(f"{field}_{code}" if isinstance(code, str) else field, []).append(
+                    ValidationError(
+                        _("%(field)s: unknown language “%(language)s”.")
+                        % {"field": field, "language": code},
+                        code="unknown_locale",
+                        params={"locale": code},
+                    )
+                )
+            elif text is not None and not isinstance(text, str):
+                errors.setdefault(f"{field}_{code}", []).append(
+                    ValidationError(
+                        _("%(field)s (%(language)s): expected text.")
+                        % {"field": field, "language": code},
+                        code="wrong_type",
+                        params={"locale": code},
+                    )
+                )
+            elif text and "\x00" in text:
+                errors.setdefault(f"{field}_{code}", []).append(nul_error(field, code))
+            else:
+                cleaned.setdefault(field, {})[code] = text or ""
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -227,6 +371,8 @@ def _clean_data(attribute, data, schema, allowed_media):
     if kind in (AttributeType.TEXT, AttributeType.RICH_TEXT, AttributeType.URL):
         if not isinstance(data, str):
             raise ValidationError(_("expected text."), code="wrong_type")
+        if "\x00" in data:
+            raise ValidationError(_("contains a NUL character (\\0)."), code="null_character")
         data = data.strip()
         if kind == AttributeType.RICH_TEXT:
             data = sanitize_rich_text(data)
@@ -255,6 +401,7 @@ def _clean_data(attribute, data, schema, allowed_media):
             number = Decimal(str(data))
         except InvalidOperation:
             raise ValidationError(_("expected a whole number."), code="wrong_type") from None
+        decimal_check(number, max_digits=VALUE_MAX_DIGITS, decimal_places=0)
         if number != number.to_integral_value():
             raise ValidationError(_("expected a whole number."), code="wrong_type")
         _check_range(attribute, number)
@@ -268,8 +415,11 @@ def _clean_data(attribute, data, schema, allowed_media):
             number = Decimal(str(data))
         except InvalidOperation:
             raise ValidationError(_("expected a number."), code="wrong_type") from None
-        if not number.is_finite():
-            raise ValidationError(_("expected a number."), code="wrong_type")
+        decimal_check(
+            number,
+            max_digits=VALUE_MAX_DIGITS,
+            decimal_places=min(attribute.decimal_places, VALUE_MAX_DIGITS),
+        )
         _check_range(attribute, number)
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > attribute.decimal_places:

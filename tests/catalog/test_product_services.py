@@ -233,3 +233,158 @@ def test_a_stale_product_model_save_is_a_conflict(shirt_model):
     with pytest.raises(EditConflict) as caught:
         product_model_save(product_model=stale, expected_version=stale.version)
     assert "tee was changed by someone else" in str(caught.value)
+
+
+# --- Limits: one rule each, for the admin, the API and imports ---------------------------------
+
+
+def _refused(**fields) -> dict:
+    with pytest.raises(ValidationError) as caught:
+        product_save(product=Product(**fields))
+    return caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("field", "length", "limit"),
+    [
+        ("brand", 3000, 200),
+        ("seo_title_en", 5000, 70),
+        ("label_text_fi", 10_000, 255),
+        ("sku", 500, 64),
+        ("name_fa", 256, 255),
+    ],
+)
+def test_every_text_field_keeps_its_max_length(lamp_family, field, length, limit):
+    """Over-long text is refused by field name (and language), not stored or left to the
+    database to fail on."""
+    product = make_product(lamp_family, sku="P")
+    setattr(product, field, "A" * length)
+    with pytest.raises(ValidationError) as caught:
+        product_save(product=product)
+    (message,) = caught.value.message_dict[field]
+    assert f"at most {limit} characters" in message and str(length) in message
+    if field.endswith("_en") or field.endswith("_fi") or field.endswith("_fa"):
+        assert f"({field[-2:]})" in message
+    assert Product.objects.get(pk=product.pk).version == 1
+
+
+def test_product_model_text_keeps_its_max_length_too(lamp_family):
+    model = ProductModel(code="tee", family=lamp_family, brand="b" * 201)
+    with pytest.raises(ValidationError) as caught:
+        product_model_save(product_model=model)
+    assert "at most 200 characters" in caught.value.message_dict["brand"][0]
+
+
+@pytest.mark.parametrize("sku", ["A/B", "A B", "A?B", "A#B", "A%2FB", ".hidden", "..", "Ä1", "-1"])
+def test_a_sku_has_only_characters_its_url_keeps(lamp_family, sku):
+    errors = _refused(sku=sku, family=lamp_family)
+    assert "letters" in errors["sku"][0] and sku in errors["sku"][0]
+
+
+@pytest.mark.parametrize("sku", ["LUM-DL-AURA", "lum_1.5", "A", "9-volt", " TRIMMED "])
+def test_ordinary_skus_are_accepted(lamp_family, sku):
+    product = product_save(product=Product(sku=sku, family=lamp_family))
+    assert product.sku == sku.strip()
+
+
+@pytest.mark.parametrize(
+    ("texts", "key", "code"),
+    [
+        ({"name": ["a"]}, "name", "invalid_shape"),
+        ({"name": "a"}, "name", "invalid_shape"),
+        ({"name": {"en": {"a": 1}}}, "name_en", "wrong_type"),
+        ({"name": {"en": 5}}, "name_en", "wrong_type"),
+        ({"name": {"xx": "a"}}, "name_xx", "unknown_locale"),
+        ({"colour": {"en": "a"}}, "colour", "unknown_field"),
+        (["name"], "texts", "invalid_shape"),
+    ],
+)
+def test_localized_text_is_a_mapping_of_languages_to_text(lamp_family, texts, key, code):
+    """Anything else is refused naming the field and language, never stored as its repr."""
+    product = make_product(lamp_family, sku="P")
+    with pytest.raises(ValidationError) as caught:
+        product_update(product=product, texts=texts)
+    (error,) = caught.value.error_dict[key]
+    assert error.code == code
+    product.refresh_from_db()
+    assert product.name_en != "{'a': 1}" and product.version == 1
+
+
+def test_none_in_localized_text_means_empty(lamp_family):
+    product = make_product(lamp_family, sku="P", names={"en": "Lamp"})
+    product_update(product=product, texts={"name": {"en": None}})
+    assert Product.objects.get(pk=product.pk).name_en == ""
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("1e400", "finite number with at most 12 digits"),
+        ("NaN", "finite number"),
+        ("sNaN", "finite number"),
+        ("-Infinity", "finite number"),
+        (float("inf"), "finite number"),
+        ("10000000000", "finite number with at most 12 digits"),
+        ("-1", "cannot be negative"),
+        ("1.001", "at most 2 decimals"),
+    ],
+)
+def test_a_price_is_finite_and_fits_its_column(amount, message):
+    from catalog.services.prices import price_amount_clean
+
+    with pytest.raises(ValidationError) as caught:
+        price_amount_clean(amount)
+    assert message in caught.value.message_dict["amount"][0]
+
+
+def test_the_largest_storable_price_is_accepted():
+    from decimal import Decimal
+
+    from catalog.services.prices import price_amount_clean
+
+    assert price_amount_clean("9999999999.99") == Decimal("9999999999.99")
+    assert price_amount_clean("1.500") == Decimal("1.50")
+
+
+def test_the_admin_refuses_an_over_long_brand_on_its_field(client, lamp_family, web):
+    """The admin form reports the service's limit next to the field; nothing is saved."""
+    from django.urls import reverse
+
+    from tests.factories import admin_form_data
+
+    product = make_product(lamp_family, sku="P", channels=[web])
+    client.force_login(make_user("root", superuser=True))
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    data = admin_form_data(client.get(url), brand="b" * 201, sku="A/B")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "200" in errors["brand"][0]
+    assert "letters" in errors["sku"][0]
+    assert Product.objects.get(pk=product.pk).brand == ""
+
+
+def test_an_import_reports_the_same_limits_per_row_and_column(lamp_family):
+    import csv
+    import io
+
+    from catalog.services.spreadsheet import products_import
+
+    text = io.StringIO()
+    csv.writer(text).writerows(
+        [
+            ["sku", "family", "brand", "name-fi", "price-web-EUR"],
+            ["OK-1", "lamps", "b", "Valo", "1"],
+            ["BRAND", "lamps", "b" * 3000, "", ""],
+            ["A/B", "lamps", "", "", ""],
+            ["PRICE", "lamps", "", "", "1e400"],
+            ["NAME", "lamps", "", "n" * 300, ""],
+        ]
+    )
+    report = products_import(fileobj=io.BytesIO(text.getvalue().encode()), name="p.csv")
+    found = {(p.row, p.column): p.message for p in report.problems}
+    assert "at most 200" in found[(3, "brand")]
+    assert "letters" in found[(4, "sku")]
+    assert "finite number" in found[(5, "price-web-EUR")]
+    assert "at most 255" in found[(6, "name-fi")]
+    assert not report.applied and not Product.objects.exists()

@@ -145,3 +145,41 @@ def test_only_select_attributes_have_options(db):
     with pytest.raises(ValidationError) as caught:
         colour.full_clean()
     assert "type" in caught.value.message_dict
+
+
+@pytest.mark.parametrize("data", ["1e400", "NaN", "sNaN", "Infinity", "1" * 19, float("inf")])
+def test_number_values_are_finite_and_bounded(schema, data):
+    """NaN, infinity and numbers beyond 18 digits are refused by name before any rounding."""
+    with pytest.raises(ValidationError) as caught:
+        values_clean(
+            schema=schema, values={"weight": [{"locale": None, "channel": None, "data": data}]}
+        )
+    (error,) = caught.value.error_dict["values"]
+    assert error.code == "out_of_range" and error.params["attribute"] == "weight"
+    assert "finite number with at most 18 digits" in error.message
+
+
+def test_integer_values_are_bounded_before_conversion(db):
+    from catalog.services.values import value_schema_for_attributes
+
+    count = make_attribute("count", "integer")
+    schema = value_schema_for_attributes([count])
+    for data in ("1e400", "sNaN", "1" * 19):
+        with pytest.raises(ValidationError) as caught:
+            values_clean(
+                schema=schema, values={"count": [{"locale": None, "channel": None, "data": data}]}
+            )
+        assert caught.value.error_dict["values"][0].code == "out_of_range"
+    cleaned = values_clean(
+        schema=schema, values={"count": [{"locale": None, "channel": None, "data": "9" * 18}]}
+    )
+    assert cleaned["count"][0]["data"] == int("9" * 18)
+
+
+def test_text_values_refuse_nul_characters(schema):
+    with pytest.raises(ValidationError) as caught:
+        values_clean(
+            schema=schema, values={"title": [{"locale": "fi", "channel": None, "data": "a\x00"}]}
+        )
+    (error,) = caught.value.error_dict["values"]
+    assert error.code == "null_character" and error.params["locale"] == "fi"
