@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from tests.factories import make_attribute, make_channel, make_family
 
@@ -30,3 +31,14 @@ def lamp_family(web):
         attributes=[weight, colour, claim],
         requirements={web: {"attributes": [weight, claim], "fields": ["name"], "roles": ["main"]}},
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a page rendered in Persian must not
+    leave later tests comparing English messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
