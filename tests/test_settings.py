@@ -185,7 +185,7 @@ def test_https_settings_come_from_the_environment(tmp_path):
     assert json.loads(plain.stdout) == {"SECURE_SSL_REDIRECT": False, "SECURE_HSTS_SECONDS": 0}
 
 
-def test_check_deploy_has_no_security_warning_with_the_production_environment(tmp_path):
+def test_check_deploy_has_no_warning_with_the_production_environment(tmp_path):
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -209,5 +209,4 @@ def test_check_deploy_has_no_security_warning_with_the_production_environment(tm
     )
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
-    for prefix in ("security.", "axes.", "csp.", "(admin.", "(auth."):
-        assert prefix not in output, output
+    assert "System check identified no issues" in output, output
