@@ -94,7 +94,7 @@ from catalog.services.spreadsheet_files import (
     read_rows,
 )
 from catalog.services.status import product_set_status, product_status_check
-from catalog.services.values import value_schema_for_family
+from catalog.services.values import decimal_check, value_schema_for_family
 
 logger = logging.getLogger(__name__)
 
@@ -636,32 +636,12 @@ def _row_cells(number: int, cells, columns, problems) -> dict[str, str]:
             problems.append(ImportProblem(number, column.name, cell.message, cell.code))
             cell = ""
         cell = cell.strip()
-        limit = _max_length(column)
-        if limit is not None and len(cell) > limit:
-            problems.append(
-                ImportProblem(
-                    number,
-                    column.name,
-                    _("At most %(max)s characters; this cell has %(length)s.")
-                    % {"max": limit, "length": len(cell)},
-                    "too_long",
-                )  # fmt: skip
-            )
-        elif column.kind in ("price", "sale_price") and cell:
+        if column.kind in ("price", "sale_price") and cell:
             problem = _amount_problem(cell)
             if problem:
                 problems.append(ImportProblem(number, column.name, problem, "invalid_number"))
         row[column.name] = cell
     return row
-
-
-def _max_length(column: Column) -> int | None:
-    """The column's database limit, read from the model field (one place for every path)."""
-    if column.kind == "base" and column.key in ("sku", "brand"):
-        return Product._meta.get_field(column.key).max_length
-    if column.kind == "text":
-        return Product._meta.get_field(f"{column.key}_{column.locale}").max_length
-    return None
 
 
 def _amount_problem(cell: str) -> str | None:
@@ -673,14 +653,11 @@ def _amount_problem(cell: str) -> str | None:
         amount = Decimal(cell.replace(",", "."))
     except InvalidOperation:
         return None
-    if not amount.is_finite():
-        return _("“%(value)s” is not a finite number.") % {"value": cell}
     field_ = Price._meta.get_field("amount")
-    whole_digits = field_.max_digits - field_.decimal_places
-    if abs(amount) >= Decimal(10) ** whole_digits:
-        return _("A price has at most %(digits)s digits before the decimal point.") % {
-            "digits": whole_digits
-        }
+    try:
+        decimal_check(amount, max_digits=field_.max_digits, decimal_places=field_.decimal_places)
+    except ValidationError as exc:
+        return _("A price %(rule)s") % {"rule": exc.messages[0]}
     return None
 
 
