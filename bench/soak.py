@@ -416,7 +416,7 @@ def soak(kind: str, args) -> bool:
         from django.db import connections
 
         from catalog.models import Channel, Product
-        from engagement.demo import demo_api_token
+        from demo.journey import demo_api_token
         from engagement.models import ScanEvent
         from publishing.models import Publication, PublicationStatus
         from publishing.selection import publishable_products

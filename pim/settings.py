@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "engagement",
     "csp",
     "axes",
+    # Last: the demo builds its content through every app above, and none of them imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

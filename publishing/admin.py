@@ -19,7 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from catalog.models import Channel, ChannelKind, Product
+from catalog.admin.extensions import product_actions_register, product_quick_actions_register
+from catalog.models import Channel, ChannelKind
 from publishing.models import Campaign, Publication, PublicationKind, PublicationStatus, Theme
 from publishing.printing.labels import label_format_choices
 from publishing.services import publication_create, publication_enqueue
@@ -263,7 +264,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 # --- Quick actions on products ----------------------------------------------------------------
 # The product admin belongs to the catalog app, which must not depend on publishing; so the
-# print actions are added to it from here, after it has been registered.
+# print actions are registered with its extension point (catalog.admin.extensions).
 
 
 def _print_channel_and_locale(request) -> tuple[Channel | None, str]:
@@ -312,29 +313,6 @@ def print_label_sheet(modeladmin, request, queryset):
     return _quick_publication(request, queryset, kind=PublicationKind.LABELS, label_format="a4-3x8")
 
 
-def _extend_product_admin() -> None:
-    product_admin = admin.site._registry.get(Product)
-    if product_admin is None:
-        return
-    actions = list(product_admin.actions or ())
-    for action in (print_technical_sheets, print_labels, print_label_sheet):
-        if action not in actions:
-            actions.append(action)
-    product_admin.actions = tuple(actions)
-    # The product page shows the two quick actions as buttons (see its change_form template).
-    original_change_view = product_admin.change_view
-
-    def change_view(request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "print_quick_actions": [
-                ("print_technical_sheets", _("Technical sheet")),
-                ("print_labels", _("Label")),
-            ],
-        }
-        return original_change_view(request, object_id, form_url, extra_context)
-
-    product_admin.change_view = change_view
-
-
-_extend_product_admin()
+product_quick_actions_register(print_technical_sheets, label=_("Technical sheet"))
+product_quick_actions_register(print_labels, label=_("Label"))
+product_actions_register(print_label_sheet)

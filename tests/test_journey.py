@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from catalog.models import Channel
-from engagement.demo import demo_api_token
+from demo.journey import demo_api_token
 from engagement.selectors import campaign_analytics
 from publishing.models import Campaign, PublicationStatus, ShortLink
 from publishing.services import publication_create, publication_render, short_link_url

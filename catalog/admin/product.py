@@ -8,6 +8,7 @@ import contextlib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,6 +23,7 @@ from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from catalog.admin.extensions import product_actions, product_quick_actions
 from catalog.forms import (
     AssetInlineForm,
     BulkCategoriesForm,
@@ -458,6 +460,33 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
         else:
             self.message_user(request, gettext("Restored."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:catalog_product_history", args=[product.pk]))
+
+    # --- Actions registered by the apps above catalog (catalog.admin.extensions) ----------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        for action in product_actions():
+            permissions = getattr(action, "allowed_permissions", ())
+            allowed = (getattr(self, f"has_{name}_permission")(request) for name in permissions)
+            if permissions and not any(allowed):
+                continue
+            func, name, description = self.get_action(action)
+            actions.setdefault(name, (func, name, description))
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # One-product buttons for the registered actions this user may run (see the template
+        # admin/catalog/product/change_form.html).
+        available = self.get_actions(request)
+        extra_context = {
+            **(extra_context or {}),
+            "quick_actions": [
+                quick for quick in product_quick_actions() if quick.name in available
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         """Prices and assets keep their own history; show it beside the product's."""

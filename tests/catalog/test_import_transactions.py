@@ -13,8 +13,7 @@ from django.db import connection
 from django.db.models import F
 
 from catalog.models import Completeness, Price, Product
-from catalog.services import spreadsheet
-from catalog.services.spreadsheet import products_import
+from catalog.services.spreadsheet import importing, products_import
 from tests.factories import make_category, make_product, make_user, value
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,7 +122,7 @@ def test_applying_writes_in_short_batches(lamp_family, web, settings, monkeypatc
     assert report.applied and Product.objects.count() == 60
     created = [b - a for a, b in zip([0, *commits], commits, strict=False) if b != a]
     assert len(created) >= 10  # far from one transaction for the whole file
-    assert max(created) <= spreadsheet._FIRST_BATCH
+    assert max(created) <= importing._FIRST_BATCH
 
 
 def snapshot() -> dict:
@@ -155,8 +154,8 @@ def test_a_failing_batch_in_the_middle_undoes_the_batches_before_it(lamp_family,
     Between checking and applying, someone else takes a GTIN that row 45 wants; the batch of
     row 45 fails, and every batch already committed is undone.
     """
-    monkeypatch.setattr(spreadsheet, "_FIRST_BATCH", 4)
-    monkeypatch.setattr(spreadsheet, "_MAX_BATCH", 4)
+    monkeypatch.setattr(importing, "_FIRST_BATCH", 4)
+    monkeypatch.setattr(importing, "_MAX_BATCH", 4)
     lighting = make_category("lighting")
     make_category("outdoor")
     for number in range(0, 40, 4):  # every 4th row updates an existing product
@@ -199,12 +198,12 @@ def test_a_failing_batch_in_the_middle_undoes_the_batches_before_it(lamp_family,
 
 def test_the_undo_leaves_alone_a_product_someone_else_changed(lamp_family, web, monkeypatch):
     """An editor's save after the import touched a product is not overwritten by the undo."""
-    monkeypatch.setattr(spreadsheet, "_FIRST_BATCH", 2)
-    monkeypatch.setattr(spreadsheet, "_MAX_BATCH", 2)
+    monkeypatch.setattr(importing, "_FIRST_BATCH", 2)
+    monkeypatch.setattr(importing, "_MAX_BATCH", 2)
     make_category("lighting")
     make_product(lamp_family, sku="N-0", names={"en": "Old"})
     gtin = "4006381333931"
-    original = spreadsheet._apply_batch
+    original = importing._apply_batch
     applied = []
 
     def apply_batch(batch, catalog, user, journal):
@@ -217,7 +216,7 @@ def test_the_undo_leaves_alone_a_product_someone_else_changed(lamp_family, web, 
         if done and not applied and not Product.objects.filter(sku="OTHER").exists():
             make_product(lamp_family, sku="OTHER", gtin=gtin)
 
-    monkeypatch.setattr(spreadsheet, "_apply_batch", apply_batch)
+    monkeypatch.setattr(importing, "_apply_batch", apply_batch)
     report = products_import(
         fileobj=csv_file(rows(10, overrides={5: {"gtin": gtin}})), name="p.csv", progress=progress
     )

@@ -1,9 +1,9 @@
-"""Lives in engagement, the app at the top of the dependency graph: the full demo spans
-catalog, publishing, api and engagement, and catalog must import none of them."""
+"""Lives in the demo app, the top of the dependency graph: the full demo spans catalog,
+publishing, api and engagement, and none of them imports the demo."""
 
 from django.core.management.base import BaseCommand
 
-from engagement.demo import demo_load_all
+from demo.journey import demo_load_all
 
 
 class Command(BaseCommand):

@@ -32,13 +32,13 @@ from catalog.models import (
     ProductModel,
     ProductStatus,
 )
-from catalog.services import demo_content as content
 from catalog.services.assets import asset_create
-from catalog.services.demo_media import manual_pdf, product_picture, technical_drawing
 from catalog.services.product_models import product_model_save
 from catalog.services.products import product_create, product_update
 from catalog.services.roles import roles_ensure_groups
 from catalog.services.status import product_set_status
+from demo import content
+from demo.media import manual_pdf, product_picture, technical_drawing
 
 DEFAULT_PASSWORD = "demo"
 PASSWORD_ENV = "PIM_DEMO_PASSWORD"

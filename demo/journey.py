@@ -1,6 +1,6 @@
 """The demo's print-to-digital journey: a theme, a spring campaign with an offer, API clients.
 
-Loaded after the demo catalog (``catalog.services.demo``) and idempotent like it: everything
+Loaded after the demo catalog (``demo.catalog``) and idempotent like it: everything
 is looked up by its code or name first and only missing objects are created. The campaign's
 validity is relative to the first load (60 days either side), so a fresh demo always has an
 open offer.
@@ -23,9 +23,9 @@ from api.models import ApiClient
 from api.services import api_client_create, token_hash
 from catalog.languages import language_codes
 from catalog.models import Audience, Channel, Product
-from catalog.services.demo import DemoSummary, demo_load, demo_password
-from catalog.services.demo_content import BRAND
-from catalog.services.demo_media import brand_logo
+from demo.catalog import DemoSummary, demo_load, demo_password
+from demo.content import BRAND
+from demo.media import brand_logo
 from engagement.models import Offer
 from publishing.models import Campaign, Theme
 
