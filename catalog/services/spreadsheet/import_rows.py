@@ -34,6 +34,7 @@ from catalog.services.spreadsheet.export import _CHUNK, _Relations, product_row
 from catalog.services.spreadsheet_files import (
     CellProblem,
 )
+from catalog.services.values import decimal_check
 
 
 @dataclass
@@ -211,7 +212,8 @@ def _text_at(cells, index: int) -> str:
 
 
 def _row_cells(number: int, cells, columns, problems) -> dict[str, str]:
-    """The row's cells by column name; unreadable and overlong cells become problems."""
+    """The row's cells by column name; unreadable cells and impossible amounts become
+    problems (text lengths are the services' rule: values.text_fields_check)."""
     row = {}
     for index, column in enumerate(columns):
         if column is None:
@@ -221,32 +223,12 @@ def _row_cells(number: int, cells, columns, problems) -> dict[str, str]:
             problems.append(ImportProblem(number, column.name, cell.message, cell.code))
             cell = ""
         cell = cell.strip()
-        limit = _max_length(column)
-        if limit is not None and len(cell) > limit:
-            problems.append(
-                ImportProblem(
-                    number,
-                    column.name,
-                    _("At most %(max)s characters; this cell has %(length)s.")
-                    % {"max": limit, "length": len(cell)},
-                    "too_long",
-                )
-            )
-        elif column.kind in ("price", "sale_price") and cell:
+        if column.kind in ("price", "sale_price") and cell:
             problem = _amount_problem(cell)
             if problem:
                 problems.append(ImportProblem(number, column.name, problem, "invalid_number"))
         row[column.name] = cell
     return row
-
-
-def _max_length(column: Column) -> int | None:
-    """The column's database limit, read from the model field (one place for every path)."""
-    if column.kind == "base" and column.key in ("sku", "brand"):
-        return Product._meta.get_field(column.key).max_length
-    if column.kind == "text":
-        return Product._meta.get_field(f"{column.key}_{column.locale}").max_length
-    return None
 
 
 def _amount_problem(cell: str) -> str | None:
@@ -258,14 +240,11 @@ def _amount_problem(cell: str) -> str | None:
         amount = Decimal(cell.replace(",", "."))
     except InvalidOperation:
         return None
-    if not amount.is_finite():
-        return _("“%(value)s” is not a finite number.") % {"value": cell}
     field_ = Price._meta.get_field("amount")
-    whole_digits = field_.max_digits - field_.decimal_places
-    if abs(amount) >= Decimal(10) ** whole_digits:
-        return _("A price has at most %(digits)s digits before the decimal point.") % {
-            "digits": whole_digits
-        }
+    try:
+        decimal_check(amount, max_digits=field_.max_digits, decimal_places=field_.decimal_places)
+    except ValidationError as exc:
+        return _("A price %(rule)s") % {"rule": exc.messages[0]}
     return None
 
 
