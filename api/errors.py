@@ -30,16 +30,20 @@ class LengthRequired(exceptions.APIException):
     default_code = "length_required"
 
 
-class BadQuery(exceptions.APIException):
+class ErrorsException(exceptions.APIException):
+    """An API error that lists what is wrong, one entry per field or parameter."""
+
+    def __init__(self, errors: list[dict], message: str | None = None):
+        super().__init__(message or self.default_detail)
+        self.errors = errors
+
+
+class BadQuery(ErrorsException):
     """A query parameter that cannot be used (400, like a bad limit or cursor)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("A query parameter is not valid.")
     default_code = "invalid_query"
-
-    def __init__(self, errors: list[dict], message: str | None = None):
-        super().__init__(message or self.default_detail)
-        self.errors = errors
 
 
 class Conflict(exceptions.APIException):
@@ -48,14 +52,10 @@ class Conflict(exceptions.APIException):
     default_code = "edit_conflict"
 
 
-class Unprocessable(exceptions.APIException):
+class Unprocessable(ErrorsException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _("The data is not valid.")
     default_code = "validation_error"
-
-    def __init__(self, errors: list[dict], message: str | None = None):
-        super().__init__(message or self.default_detail)
-        self.errors = errors
 
 
 def error_body(status_code: int, code: str, message: str, errors=()) -> dict:

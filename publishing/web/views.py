@@ -416,18 +416,8 @@ class DealerLoginView(auth_views.LoginView):
 
 
 def _login_chrome(request: HttpRequest) -> dict:
-    locale = translation.get_language()
-    theme = pages.default_theme()
     urls = {c: translate_url(request.path, c) for c in language_codes()}
-    return {
-        "locale": locale,
-        "direction": text_direction(locale),
-        "theme": theme,
-        "site_name": site_name(theme, locale),
-        "languages": _languages(web_channel(), locale, urls),
-        "title": translation.gettext("Dealer login"),
-        "noindex": True,
-    }
+    return chrome(theme=pages.default_theme(), urls=urls, title=translation.gettext("Dealer login"))
 
 
 def dealer_login_locked_out(request: HttpRequest, message: str) -> HttpResponse:
