@@ -63,7 +63,8 @@ def test_a_long_label_run_is_laid_out_in_parallel_parts_merged_in_order(
     skus = ["LAMP-1", "LAMP-2", "LAMP-3"]
     publication = render("labels", channel=web, locale="fi", skus=skus, label_format="62x29")
     path = pdf_path(publication)
-    assert "2 parallel parts" in publication.log
+    # The log is written in the publication's language: "Laid out in 2 parallel parts…"
+    assert "Taitettu 2 rinnakkaisena osana" in publication.log
     assert page_sizes_mm(path) == [(62, 29)] * 3
     texts = page_texts(path)
     assert "Pöytävalaisin" in texts[0] and "Lattiavalaisin" in texts[1]
