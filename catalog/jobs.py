@@ -332,3 +332,15 @@ def task_status(task_id: str) -> str | None:
     except Exception:
         logger.warning("Could not read the status of task %s", task_id, exc_info=True)
         return None
+
+
+def batch_priority() -> None:
+    """Run the calling process at the worker's CPU priority (``PIM_WORKER_NICE``).
+
+    Command-line batch work (imports, publications) is the same kind of work as the worker's
+    and shares the machine with the web server: pages and QR scans come first.
+    """
+    wanted = settings.PIM_WORKER_NICE
+    current = os.nice(0)
+    if wanted > current:
+        os.nice(wanted - current)

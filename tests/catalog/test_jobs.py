@@ -1,6 +1,7 @@
 """Background work that recovers: busy-database retries, the worker that waits out database
 errors, the supervisor that restarts it, housekeeping hooks and the no-worker banner."""
 
+import io
 import os
 import shutil
 import subprocess
@@ -320,3 +321,16 @@ def test_with_rq_the_banner_asks_redis_for_workers(client, monkeypatch):
         assert BANNER in client.get(reverse("admin:index")).content
         workers.append("one")
         assert BANNER not in client.get(reverse("admin:index")).content
+
+
+def test_command_line_imports_and_publications_yield_the_cpu(db, monkeypatch, settings, tmp_path):
+    """`import_products` runs at the worker's nice level (so does `publish`: same helper)."""
+    from django.core.management import call_command
+
+    calls = []
+    monkeypatch.setattr(jobs.os, "nice", lambda step: calls.append(step) or 0)
+    settings.PIM_WORKER_NICE = 10
+    sheet = tmp_path / "empty.csv"
+    sheet.write_text("sku,family\n")
+    call_command("import_products", str(sheet), "--dry-run", stdout=io.StringIO())
+    assert calls == [0, 10]

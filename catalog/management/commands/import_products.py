@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from catalog.jobs import batch_priority
 from catalog.services.spreadsheet import products_import
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, **options):
+        batch_priority()  # pages and scans on this machine come first
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No such file: {path}")

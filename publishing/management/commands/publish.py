@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from catalog.jobs import retry_on_busy
+from catalog.jobs import batch_priority, retry_on_busy
 from catalog.models import Audience, Channel
 from publishing.models import Campaign, PaperSize, PublicationKind, PublicationStatus, Theme
 from publishing.printing.labels import LABEL_FORMATS
@@ -49,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="Where to copy the PDF.")
 
     def handle(self, *args, **options):
+        batch_priority()  # pages and scans on this machine come first
         if options["category"] and options["sku"]:
             raise CommandError("Use --category or --sku, not both.")
         try:
