@@ -9,8 +9,16 @@ from api.services import api_client_rotate_token
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ("name", "channel", "audience", "user", "is_active", "last_used_at")
     list_filter = ("channel", "is_active")
-    fields = ("name", "channel", "audience", "user", "throttle_rate", "is_active",
-              "token_prefix", "last_used_at")  # fmt: skip
+    fields = (
+        "name",
+        "channel",
+        "audience",
+        "user",
+        "throttle_rate",
+        "is_active",
+        "token_prefix",
+        "last_used_at",
+    )
     readonly_fields = ("token_prefix", "last_used_at")
     actions = ["new_token"]
 

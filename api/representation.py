@@ -190,7 +190,7 @@ def product_to_dict(product: Product, scope: Scope) -> dict:
             scope.category_codes[c.pk]
             for c in product.categories.all()
             if c.pk in scope.category_codes
-        ),  # fmt: skip
+        ),
         "texts": texts_for_scope(product, model, PRODUCT_TEXT_FIELDS, scope),
         "values": values_for_scope(values, scope),
         "prices": prices,
@@ -220,7 +220,7 @@ def product_model_to_dict(model: ProductModel, scope: Scope, variant_skus: list[
             scope.category_codes[c.pk]
             for c in model.categories.all()
             if c.pk in scope.category_codes
-        ),  # fmt: skip
+        ),
         "texts": texts_for_scope(model, None, INHERITED_TEXT_FIELDS, scope),
         "values": values_for_scope(model.values, scope),
         "assets": [asset_to_dict(a, scope) for a in model.assets.all() if _visible(a, scope)],

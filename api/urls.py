@@ -49,20 +49,20 @@ urlpatterns = [
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
         name="schema",
-    ),  # fmt: skip
+    ),
     path(
         "docs/",
         SpectacularSwaggerView.as_view(
             url_name="api:schema", authentication_classes=[], permission_classes=[]
         ),
         name="docs",
-    ),  # fmt: skip
+    ),
     path(
         "redoc/",
         SpectacularRedocView.as_view(
             url_name="api:schema", authentication_classes=[], permission_classes=[]
         ),
         name="redoc",
-    ),  # fmt: skip
+    ),
     path("v1/", include(v1)),
 ]

@@ -56,10 +56,12 @@ def build_catalog(count: int) -> Channel:
     family = Family.objects.filter(code="bench").first()
     if family is None:
         family = Family.objects.create(code="bench", name_en="Bench")
-        weight = Attribute.objects.create(code="weight", label_en="Weight", type="decimal",
-                                          unit="kg")  # fmt: skip
-        claim = Attribute.objects.create(code="claim", label_en="Claim", type="text",
-                                         is_localizable=True)  # fmt: skip
+        weight = Attribute.objects.create(
+            code="weight", label_en="Weight", type="decimal", unit="kg"
+        )
+        claim = Attribute.objects.create(
+            code="claim", label_en="Claim", type="text", is_localizable=True
+        )
         colour = Attribute.objects.create(code="colour", label_en="Colour", type="select")
         for code in ("red", "blue", "green"):
             AttributeOption.objects.create(attribute=colour, code=code, label_en=code.title())
@@ -80,8 +82,9 @@ def build_catalog(count: int) -> Channel:
         products = []
         for number in range(start, min(start + batch, count)):
             sku = f"B{number:07d}"
-            product = Product(sku=sku, family=family, status="approved", brand="Bench",
-                              gtin=None, version=1)  # fmt: skip
+            product = Product(
+                sku=sku, family=family, status="approved", brand="Bench", gtin=None, version=1
+            )
             for locale in locales:
                 setattr(product, f"name_{locale}", f"Lamp {number} {locale} چراغ")
                 setattr(product, f"slug_{locale}", f"lamp-{number}-{locale}")
@@ -99,9 +102,12 @@ def build_catalog(count: int) -> Channel:
                 batch_size=2000,
             )
             Price.objects.bulk_create(
-                [Price(product_id=p.pk, channel=channel, currency="EUR", amount="19.90")
-                 for p in created], batch_size=2000,
-            )  # fmt: skip
+                [
+                    Price(product_id=p.pk, channel=channel, currency="EUR", amount="19.90")
+                    for p in created
+                ],
+                batch_size=2000,
+            )
         print(f"  {min(start + batch, count)} products", flush=True)
     completeness_recompute(family_ids=[family.pk])
     if connection.vendor == "postgresql":
@@ -259,8 +265,7 @@ def main() -> None:
         return
     call_command("migrate", verbosity=0)
     channel = build_catalog(args.products)
-    print(f"catalog: {Product.objects.count()} products, database "
-          f"{connection.vendor}")  # fmt: skip
+    print(f"catalog: {Product.objects.count()} products, database {connection.vendor}")
     if "api" not in args.skip:
         bench_api(channel)
     for kind, locale in (("jsonl", "fa"), ("merchant", "fi")):

@@ -96,9 +96,16 @@ def build_structure():
                     )
                 )
     kinds = (
-        ["decimal"] * 6 + ["integer"] * 6 + ["select"] * 4 + ["multi_select"] * 2
-        + ["boolean"] * 3 + ["date"] * 2 + ["text"] * 4 + ["url"] * 2 + ["rich_text"]
-    )  # fmt: skip
+        ["decimal"] * 6
+        + ["integer"] * 6
+        + ["select"] * 4
+        + ["multi_select"] * 2
+        + ["boolean"] * 3
+        + ["date"] * 2
+        + ["text"] * 4
+        + ["url"] * 2
+        + ["rich_text"]
+    )
     attributes = []
     for position, kind in enumerate(kinds):
         localizable = kind == "rich_text" or (kind == "text" and position % 2 == 0)
@@ -211,7 +218,7 @@ def bulk_create_catalog(count: int, channels, categories, attributes, families) 
             [
                 category_link(product_id=p.pk, category_id=rng.choice(categories).pk)
                 for p in created
-            ],  # fmt: skip
+            ],
             batch_size=BATCH,
         )
         Asset.objects.bulk_create(

@@ -84,9 +84,14 @@ def build(products: int, labels: int) -> Channel:
     channel = Channel.objects.create(code="print", name_en="Print", kind="print", locales=locales)
     family = Family.objects.create(code="lamps", name_en="Lamps")
     weight = Attribute.objects.create(
-        code="weight", label_en="Weight", label_fi="Paino", type="decimal", unit="kg",
-        is_key=True, is_technical=True,
-    )  # fmt: skip
+        code="weight",
+        label_en="Weight",
+        label_fi="Paino",
+        type="decimal",
+        unit="kg",
+        is_key=True,
+        is_technical=True,
+    )
     power = Attribute.objects.create(
         code="power", label_en="Power", label_fi="Teho", type="integer", unit="W", is_key=True
     )
@@ -98,16 +103,22 @@ def build(products: int, labels: int) -> Channel:
     requirement.attributes.set([weight])
     categories = [
         Category.objects.create(
-            code=f"cat-{n}", position=n,
+            code=f"cat-{n}",
+            position=n,
             **{f"name_{code}": f"Category {n} {code}" for code in locales},
         )
         for n in range(10)
-    ]  # fmt: skip
+    ]
     count = max(products, labels)
     rows = []
     for number in range(count):
-        product = Product(sku=f"P{number:05d}", family=family, status="approved",
-                          gtin=ean13(number), brand="Bench")  # fmt: skip
+        product = Product(
+            sku=f"P{number:05d}",
+            family=family,
+            status="approved",
+            gtin=ean13(number),
+            brand="Bench",
+        )
         for code in locales:
             setattr(product, f"name_{code}", f"Valaisin {number} ({code})")
             setattr(product, f"short_description_{code}", "Lämmin valo, himmennettävä, IP44.")
@@ -122,19 +133,24 @@ def build(products: int, labels: int) -> Channel:
             [Product.channels.through(product_id=p.pk, channel_id=channel.pk) for p in created]
         )
         Product.categories.through.objects.bulk_create(
-            [Product.categories.through(product_id=p.pk, category_id=categories[i % 10].pk)
-             for i, p in enumerate(created)]
-        )  # fmt: skip
+            [
+                Product.categories.through(product_id=p.pk, category_id=categories[i % 10].pk)
+                for i, p in enumerate(created)
+            ]
+        )
         Price.objects.bulk_create(
-            [Price(product_id=p.pk, channel=channel, currency="EUR", amount=f"{19 + i % 80}.90")
-             for i, p in enumerate(created)]
-        )  # fmt: skip
+            [
+                Price(product_id=p.pk, channel=channel, currency="EUR", amount=f"{19 + i % 80}.90")
+                for i, p in enumerate(created)
+            ]
+        )
     completeness_recompute()
     for number, product in enumerate(created[:products]):
         asset_create(
-            owner=product, role="main",
+            owner=product,
+            role="main",
             upload=SimpleUploadedFile(f"p{number}.jpg", jpeg(number), content_type="image/jpeg"),
-        )  # fmt: skip
+        )
     return channel
 
 
@@ -147,9 +163,11 @@ def run(label: str, **parameters) -> None:
         print(f"{label}: FAILED {publication.error}")
         return
     pages = publication.page_count
-    print(f"{label}: {wall:.1f} s wall, {pages} pages, {pages / wall:.1f} pages/s, "
-          f"peak RSS so far {peak_mb():.0f} MB, "
-          f"largest child {children_peak_mb():.0f} MB")  # fmt: skip
+    print(
+        f"{label}: {wall:.1f} s wall, {pages} pages, {pages / wall:.1f} pages/s, "
+        f"peak RSS so far {peak_mb():.0f} MB, "
+        f"largest child {children_peak_mb():.0f} MB"
+    )
     # Pages written and parallel parts (if any): the log is in the publication's language.
     for line in publication.log.splitlines()[-2:]:
         print(f"    {line[9:]}")
@@ -168,18 +186,36 @@ def main() -> None:
         started = time.perf_counter()
         channel = build(args.products, args.labels)
         built = time.perf_counter() - started
-        print(f"data: {args.products} products with 600x600 JPEGs, {args.labels} for labels, "
-              f"built in {built:.0f} s; peak RSS {peak_mb():.0f} MB")  # fmt: skip
+        print(
+            f"data: {args.products} products with 600x600 JPEGs, {args.labels} for labels, "
+            f"built in {built:.0f} s; peak RSS {peak_mb():.0f} MB"
+        )
         skus = list(Product.objects.order_by("sku").values_list("sku", flat=True))
         if args.only != "labels":
-            run(f"catalog ({args.products} products, {args.locale}, A4)", kind="catalog",
-                channel=channel, locale=args.locale, skus=skus[: args.products])  # fmt: skip
+            run(
+                f"catalog ({args.products} products, {args.locale}, A4)",
+                kind="catalog",
+                channel=channel,
+                locale=args.locale,
+                skus=skus[: args.products],
+            )
         if args.only != "catalog":
-            run(f"label sheet ({args.labels} labels, A4 3x8)", kind="labels", channel=channel,
-                locale=args.locale, skus=skus[: args.labels], label_format="a4-3x8")  # fmt: skip
+            run(
+                f"label sheet ({args.labels} labels, A4 3x8)",
+                kind="labels",
+                channel=channel,
+                locale=args.locale,
+                skus=skus[: args.labels],
+                label_format="a4-3x8",
+            )
         if args.only is None:
-            run("catalog again, unchanged (reuses the file)", kind="catalog", channel=channel,
-                locale=args.locale, skus=skus[: args.products])  # fmt: skip
+            run(
+                "catalog again, unchanged (reuses the file)",
+                kind="catalog",
+                channel=channel,
+                locale=args.locale,
+                skus=skus[: args.products],
+            )
     finally:
         if args.keep:
             print(f"kept {WORK}")

@@ -267,7 +267,7 @@ def _attributes(languages, audiences, summary) -> dict[str, Attribute]:
                 "is_scopable",
                 "is_technical",
                 "is_key",
-            )  # fmt: skip
+            )
             if key in spec
         }
         attribute = _create(
@@ -335,9 +335,15 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
     def standalone(family, series, figures, materials, colour=None, suffix=""):
         sku = f"LUM-{PREFIXES[family]}-{series.upper()}{suffix}"
         return ProductSpec(
-            index=-1, sku=sku, family=family, series=series, figures=figures,
-            materials=materials, channels=[], colour=colour,
-        )  # fmt: skip
+            index=-1,
+            sku=sku,
+            family=family,
+            series=series,
+            figures=figures,
+            materials=materials,
+            channels=[],
+            colour=colour,
+        )
 
     def model(code, family, series, axis, figures, materials, colour, axis_values):
         spec = ModelSpec(code, family, series, axis, figures, materials, colour)
@@ -361,7 +367,7 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
                     model=code,
                     axis_value=value,
                     colour=value if axis == "colour" else colour,
-                )  # fmt: skip
+                )
             )
         models[code] = spec
         groups[family].append(spec.variants)
@@ -391,8 +397,16 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
         None,
         ["black", "white", "forest-green", "terracotta"],
     )
-    model("kivi", "table-lamps", "Kivi", "colour", lamp_figures([4.5, 6], 90, [2700, 3000]),
-          ["ceramic"], None, ["white", "brass", "graphite"])  # fmt: skip
+    model(
+        "kivi",
+        "table-lamps",
+        "Kivi",
+        "colour",
+        lamp_figures([4.5, 6], 90, [2700, 3000]),
+        ["ceramic"],
+        None,
+        ["white", "brass", "graphite"],
+    )
     for series, material in zip(
         ["Luna", "Halo", "Mira", "Ilta", "Kide", "Hetki"],
         ["brass", "steel", "ceramic", "oak", "glass", "aluminium"],
@@ -408,7 +422,7 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
                     [material],
                     colour,
                 )
-            ]  # fmt: skip
+            ]
         )
 
     sora = lamp_figures([15], 90, [2700])
@@ -423,8 +437,20 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
         colour = rng.choice(["white", "black", "forest-green", "terracotta", "graphite"])
         groups["pendants"].append([standalone("pendants", series, figures, [material], colour)])
 
-    for series in ["Fjord", "Ranta", "Routa", "Usva", "Kaste", "Polar", "Zenit", "Atlas",
-                   "Vuono", "Terra", "Kaamos", "Ridge"]:  # fmt: skip
+    for series in [
+        "Fjord",
+        "Ranta",
+        "Routa",
+        "Usva",
+        "Kaste",
+        "Polar",
+        "Zenit",
+        "Atlas",
+        "Vuono",
+        "Terra",
+        "Kaamos",
+        "Ridge",
+    ]:
         figures = lamp_figures([6, 8, 10, 12, 14], 85, [3000, 4000])
         figures.update(ip=rng.choice(["ip44", "ip54", "ip65"]), sensor=rng.random() < 0.4)
         material = rng.choice(["aluminium", "steel", "polycarbonate"])
@@ -434,37 +460,62 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
         )
 
     bulbs = [
-        ("Nova", "e27", "8.5", 806, 60), ("Nova", "e27", "11", 1055, 75),
-        ("Nova", "e27", "4.9", 470, 40), ("Nova", "e14", "4.9", 470, 40),
-        ("Nova", "e14", "2.2", 250, 25), ("Glow", "e27", "5.9", 806, 60),
-        ("Glow", "e27", "7.2", 1055, 75), ("Glow", "e14", "3.8", 470, 40),
-        ("Kide", "e27", "4", 470, 40), ("Kide", "e27", "7", 806, 60),
-        ("Kide", "e14", "2.5", 250, 25), ("Beam", "gu10", "4.7", 345, 35),
-        ("Beam", "gu10", "3.6", 230, 25), ("Beam", "gu10", "6.2", 460, 50),
-    ]  # fmt: skip
+        ("Nova", "e27", "8.5", 806, 60),
+        ("Nova", "e27", "11", 1055, 75),
+        ("Nova", "e27", "4.9", 470, 40),
+        ("Nova", "e14", "4.9", 470, 40),
+        ("Nova", "e14", "2.2", 250, 25),
+        ("Glow", "e27", "5.9", 806, 60),
+        ("Glow", "e27", "7.2", 1055, 75),
+        ("Glow", "e14", "3.8", 470, 40),
+        ("Kide", "e27", "4", 470, 40),
+        ("Kide", "e27", "7", 806, 60),
+        ("Kide", "e14", "2.5", 250, 25),
+        ("Beam", "gu10", "4.7", 345, 35),
+        ("Beam", "gu10", "3.6", 230, 25),
+        ("Beam", "gu10", "6.2", 460, 50),
+    ]
     for series, base, power, lumen, equiv in bulbs:
         figures = {
-            "power": Decimal(power), "lumen": lumen, "equiv": equiv, "base": base,
+            "power": Decimal(power),
+            "lumen": lumen,
+            "equiv": equiv,
+            "base": base,
             "kelvin": 2200 if series == "Kide" else rng.choice([2700, 2700, 4000]),
-            "cri": rng.choice([80, 90]), "energy": rng.choice(["d", "e", "f"]),
-            "lifetime": rng.choice([15000, 25000]), "warranty": rng.choice([2, 3]),
+            "cri": rng.choice([80, 90]),
+            "energy": rng.choice(["d", "e", "f"]),
+            "lifetime": rng.choice([15000, 25000]),
+            "warranty": rng.choice([2, 3]),
             "dimmable": series in ("Glow", "Kide"),
             "launch": datetime.date(2023, 9, 1) + datetime.timedelta(days=rng.randrange(700)),
-        }  # fmt: skip
+        }
         suffix = f"-{base.upper()}-{power.replace('.', '')}"
         groups["led-bulbs"].append([standalone("led-bulbs", series, figures, [], "brass", suffix)])
 
-    strips = [("Line", 2), ("Line", 5), ("Flux", 5), ("Flux", 10), ("Ribbon", 2),
-              ("Ribbon", 5), ("Arc", 10)]  # fmt: skip
+    strips = [
+        ("Line", 2),
+        ("Line", 5),
+        ("Flux", 5),
+        ("Flux", 10),
+        ("Ribbon", 2),
+        ("Ribbon", 5),
+        ("Arc", 10),
+    ]
     for series, length in strips:
         per_metre = rng.choice([400, 500, 600])
         figures = {
-            "length": Decimal(length), "per_metre": per_metre, "lumen": per_metre * length,
-            "power": Decimal("4.8") * length, "kelvin": rng.choice([2700, 3000, 4000]),
-            "ip": rng.choice(["ip20", "ip65"]), "cri": 90, "energy": rng.choice(["f", "g"]),
-            "lifetime": 30000, "warranty": 2,
+            "length": Decimal(length),
+            "per_metre": per_metre,
+            "lumen": per_metre * length,
+            "power": Decimal("4.8") * length,
+            "kelvin": rng.choice([2700, 3000, 4000]),
+            "ip": rng.choice(["ip20", "ip65"]),
+            "cri": 90,
+            "energy": rng.choice(["f", "g"]),
+            "lifetime": 30000,
+            "warranty": 2,
             "launch": datetime.date(2024, 3, 1) + datetime.timedelta(days=rng.randrange(500)),
-        }  # fmt: skip
+        }
         colour = rng.choice(["arctic-blue", "terracotta", "brass", "white"])
         groups["led-strips"].append(
             [standalone("led-strips", series, figures, [], colour, f"-{length}M")]
@@ -473,13 +524,16 @@ def demo_product_specs() -> tuple[dict[str, ModelSpec], list[ProductSpec]]:
     def headlamp_figures():
         lumen = rng.choice([200, 350, 450, 600])
         return {
-            "lumen": lumen, "power": Decimal(lumen) / 130 // Decimal("0.1") / 10,
+            "lumen": lumen,
+            "power": Decimal(lumen) / 130 // Decimal("0.1") / 10,
             "battery": rng.choice([1200, 1800, 2400, 3000]),
             "runtime": Decimal(rng.choice([20, 35, 50, 80])),
-            "ip": rng.choice(["ip54", "ip67"]), "kelvin": 5700, "warranty": 3,
+            "ip": rng.choice(["ip54", "ip67"]),
+            "kelvin": 5700,
+            "warranty": 3,
             "weight": Decimal(rng.randrange(7, 13)) / 100,
             "launch": datetime.date(2024, 5, 1) + datetime.timedelta(days=rng.randrange(400)),
-        }  # fmt: skip
+        }
 
     model(
         "tundra",
@@ -521,9 +575,13 @@ def _assign_story(spec: ProductSpec, rng: random.Random) -> None:
     if spec.family in ("led-bulbs", "led-strips", "headlamps") or spec.index % 2 == 0:
         spec.channels.append("marketplace")
     low, high = {
-        "table-lamps": (89, 249), "pendants": (129, 389), "outdoor-lights": (59, 189),
-        "led-bulbs": (4, 15), "led-strips": (25, 79), "headlamps": (29, 89),
-    }[spec.family]  # fmt: skip
+        "table-lamps": (89, 249),
+        "pendants": (129, 389),
+        "outdoor-lights": (59, 189),
+        "led-bulbs": (4, 15),
+        "led-strips": (25, 79),
+        "headlamps": (29, 89),
+    }[spec.family]
     spec.price = Decimal(rng.randrange(low, high)) + Decimal("0.90")
     i = spec.index
     if i % 11 == 4:  # the Persian translation has not been written yet
@@ -689,7 +747,7 @@ def _values(family, series, figures, materials, colour, languages, channels, ind
             "pendants": "ceiling",
             "outdoor-lights": "wall",
             "headlamps": "portable",
-        }.get(family),  # fmt: skip
+        }.get(family),
         "installation_guide": f"https://lumora.example.com/install/{family}/{series.lower()}",
     }
     values = {
@@ -701,26 +759,45 @@ def _values(family, series, figures, materials, colour, languages, channels, ind
         values["launch_date"] = _v(figures["launch"].isoformat())
     if "tagline" in attributes:
         values["tagline"] = [
-            {"locale": code, "channel": None,
-             "data": content.MARKETING[code][index % len(content.MARKETING[code])]}
+            {
+                "locale": code,
+                "channel": None,
+                "data": content.MARKETING[code][index % len(content.MARKETING[code])],
+            }
             for code in texts
-        ]  # fmt: skip
+        ]
     if "highlights" in attributes:
         values["highlights"] = [
-            {"locale": code, "channel": None,
-             "data": "<ul>" + "".join(
-                 f"<li>{f}</li>" for f in _features(family, figures, materials, code, index)[:2]
-             ) + "</ul>"}
+            {
+                "locale": code,
+                "channel": None,
+                "data": "<ul>"
+                + "".join(
+                    f"<li>{f}</li>" for f in _features(family, figures, materials, code, index)[:2]
+                )
+                + "</ul>",
+            }
             for code in texts
-        ]  # fmt: skip
+        ]
     if "search_keywords" in attributes and "marketplace" in channels:
         marketplace = channels["marketplace"]
         values["search_keywords"] = [
-            {"locale": code, "channel": marketplace.code,
-             "data": ", ".join([content.FAMILIES[family]["noun"][code], _series(series, code),
-                                content.FAMILIES[family]["name"][code], content.BRAND, "LED"])}
-            for code in marketplace.locales if code in texts
-        ]  # fmt: skip
+            {
+                "locale": code,
+                "channel": marketplace.code,
+                "data": ", ".join(
+                    [
+                        content.FAMILIES[family]["noun"][code],
+                        _series(series, code),
+                        content.FAMILIES[family]["name"][code],
+                        content.BRAND,
+                        "LED",
+                    ]
+                ),
+            }
+            for code in marketplace.locales
+            if code in texts
+        ]
     return values
 
 
@@ -756,11 +833,24 @@ class _ProductLoader:
         for lang in self.languages:
             name = _base_name(spec.family, spec.series, lang, spec.figures)
             texts = _texts(spec.family, spec.series, spec.figures, spec.materials, lang, 0, name)
-            for field_name in ("name", "short_description", "description", "marketing_copy",
-                               "instructions"):  # fmt: skip
+            for field_name in (
+                "name",
+                "short_description",
+                "description",
+                "marketing_copy",
+                "instructions",
+            ):
                 setattr(product_model, f"{field_name}_{lang}", texts[field_name])
-        shared = _values(spec.family, spec.series, spec.figures, spec.materials, spec.colour,
-                         self.languages, {}, 0)  # fmt: skip
+        shared = _values(
+            spec.family,
+            spec.series,
+            spec.figures,
+            spec.materials,
+            spec.colour,
+            self.languages,
+            {},
+            0,
+        )
         shared.pop(spec.axis, None)
         product_model.values = shared
         axis = Attribute.objects.get(code=spec.axis)
@@ -768,8 +858,7 @@ class _ProductLoader:
         product_model.categories.set([self.categories[content.FAMILIES[spec.family]["category"]]])
         self.summary.add("product models")
         colour = content.COLOURS[spec.colour or spec.variants[0].axis_value]["rgb"]
-        picture = product_picture(family=spec.family, body=colour, accent=(196, 160, 82),
-                                  variant=1)  # fmt: skip
+        picture = product_picture(family=spec.family, body=colour, accent=(196, 160, 82), variant=1)
         self._asset(
             product_model,
             "gallery",
@@ -777,8 +866,9 @@ class _ProductLoader:
             picture,
             alt=lambda lang: _base_name(spec.family, spec.series, lang, spec.figures),
         )
-        asset_create(owner=product_model, role="video",
-                     url=f"https://lumora.example.com/video/{spec.code}")  # fmt: skip
+        asset_create(
+            owner=product_model, role="video", url=f"https://lumora.example.com/video/{spec.code}"
+        )
         self.summary.add("assets")
         return product_model
 
@@ -804,8 +894,17 @@ class _ProductLoader:
                 texts.setdefault(field_name, {})[lang] = text
         channels = [self.channels[code] for code in spec.channels if code in self.channels]
         channel_map = {c.code: c for c in channels}
-        values = _values(spec.family, spec.series, spec.figures, spec.materials, spec.colour,
-                         self.languages, channel_map, spec.index, spec.skip_languages)  # fmt: skip
+        values = _values(
+            spec.family,
+            spec.series,
+            spec.figures,
+            spec.materials,
+            spec.colour,
+            self.languages,
+            channel_map,
+            spec.index,
+            spec.skip_languages,
+        )
         if product_model is not None:
             # A variant keeps only its axis and what differs from its model.
             own = {model_spec.axis: values[model_spec.axis]}
@@ -856,18 +955,28 @@ class _ProductLoader:
             self._asset(product, "gallery", f"{slug}-gallery.jpg", picture, alt=names.get)
         if spec.family in ("pendants", "outdoor-lights", "led-strips"):
             drawing = self._asset(
-                product, "drawing", f"{spec.family}-drawing.png", self._drawing(spec),
-                alt=names.get, audience="technician",
-            )  # fmt: skip
+                product,
+                "drawing",
+                f"{spec.family}-drawing.png",
+                self._drawing(spec),
+                alt=names.get,
+                audience="technician",
+            )
             product_update(product=product, values={"wiring_diagram": _v(drawing.pk)})
         if spec.family != "led-bulbs" and spec.model is None:
             for lang in ("en", "fi"):
                 if lang in self.languages:
-                    self._asset(product, "manual", f"{spec.family}-manual-{lang}.pdf",
-                                self._manual(spec.family, lang), language=lang)  # fmt: skip
+                    self._asset(
+                        product,
+                        "manual",
+                        f"{spec.family}-manual-{lang}.pdf",
+                        self._manual(spec.family, lang),
+                        language=lang,
+                    )
         if spec.model is None and spec.index % 4 == 1:
-            asset_create(owner=product, role="video",
-                         url=f"https://lumora.example.com/video/{slug}")  # fmt: skip
+            asset_create(
+                owner=product, role="video", url=f"https://lumora.example.com/video/{slug}"
+            )
             self.summary.add("assets")
 
     def _drawing(self, spec: ProductSpec) -> bytes:
@@ -879,9 +988,10 @@ class _ProductLoader:
                 "led-strips": [("W", "10 mm"), ("Cut", "50 mm")],
             }[spec.family]
             self._drawings[spec.family] = technical_drawing(
-                family=spec.family, title=content.FAMILIES[spec.family]["name"]["en"] or title,
+                family=spec.family,
+                title=content.FAMILIES[spec.family]["name"]["en"] or title,
                 dimensions=dimensions,
-            )  # fmt: skip
+            )
         return self._drawings[spec.family]
 
     def _manual(self, family: str, lang: str) -> bytes:
@@ -889,8 +999,10 @@ class _ProductLoader:
         if key not in self._manuals:
             data = content.FAMILIES[family]
             headings = {"en": ("Use", "Features"), "fi": ("Käyttö", "Ominaisuudet")}[lang]
-            features = [f.replace("{lifetime}", "25 000").replace("{cable}", "2")
-                        for f in data["features"][lang]]  # fmt: skip
+            features = [
+                f.replace("{lifetime}", "25 000").replace("{cable}", "2")
+                for f in data["features"][lang]
+            ]
             self._manuals[key] = manual_pdf(
                 title=f"{content.BRAND} · {data['name'][lang]}",
                 sections=[(headings[0], data["instructions"][lang]), (headings[1], features)],
@@ -911,10 +1023,16 @@ class _ProductLoader:
                 rows.append((dealer, (spec.price * Decimal("0.6")).quantize(Decimal("0.01")), None))
             for audience, price, sale_amount in rows:
                 _create(
-                    Price, self.summary, "prices", product=product, channel=channel,
-                    currency=channel.currency, audience=audience, amount=price,
+                    Price,
+                    self.summary,
+                    "prices",
+                    product=product,
+                    channel=channel,
+                    currency=channel.currency,
+                    audience=audience,
+                    amount=price,
                     sale_amount=sale_amount,
-                )  # fmt: skip
+                )
 
     def _status(self, product: Product, spec: ProductSpec) -> None:
         S = ProductStatus

@@ -296,10 +296,15 @@ def brand_logo(*, name: str, primary: str, accent: str) -> bytes:
         rad = math.radians(angle)
         inner, outer = 49, 56
         d.line(
-            (60 + inner * math.cos(rad), 60 + inner * math.sin(rad),
-             60 + outer * math.cos(rad), 60 + outer * math.sin(rad)),
-            fill=(*ink, 255), width=4,
-        )  # fmt: skip
+            (
+                60 + inner * math.cos(rad),
+                60 + inner * math.sin(rad),
+                60 + outer * math.cos(rad),
+                60 + outer * math.sin(rad),
+            ),
+            fill=(*ink, 255),
+            width=4,
+        )
     d.text((128, 60), name.upper(), fill=(*ink, 255), font=_font(64), anchor="lm")
     buffer = io.BytesIO()
     image.save(buffer, "PNG")

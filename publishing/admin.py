@@ -57,9 +57,20 @@ class PublicationForm(forms.ModelForm):
     class Meta:
         model = Publication
         fields = (
-            "kind", "title", "channel", "locale", "fallback_locale", "audience", "categories",
-            "products", "campaign", "theme", "paper_size", "label_format", "show_prices",
-        )  # fmt: skip
+            "kind",
+            "title",
+            "channel",
+            "locale",
+            "fallback_locale",
+            "audience",
+            "categories",
+            "products",
+            "campaign",
+            "theme",
+            "paper_size",
+            "label_format",
+            "show_prices",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,17 +95,31 @@ STATUS_COLOURS = {"queued": "#777", "running": "#1a5fb4", "done": "#26a269", "fa
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     form = PublicationForm
-    list_display = ("__str__", "kind", "channel", "locale", "status_badge", "page_count",
-                    "created_at", "download_link")  # fmt: skip
+    list_display = (
+        "__str__",
+        "kind",
+        "channel",
+        "locale",
+        "status_badge",
+        "page_count",
+        "created_at",
+        "download_link",
+    )
     list_filter = ("kind", "status", "locale", "channel")
     date_hierarchy = "created_at"
     raw_id_fields = ("products",)
     filter_horizontal = ("categories",)
     actions = ("render_again",)
     readonly_after_request = (
-        "status_panel", "checksum", "page_count", "reused_from", "requested_by", "created_at",
-        "started_at", "finished_at",
-    )  # fmt: skip
+        "status_panel",
+        "checksum",
+        "page_count",
+        "reused_from",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
 
     class Media:
         js = ("publishing/admin/publication.js",)
@@ -171,9 +196,10 @@ class PublicationAdmin(admin.ModelAdmin):
         if obj.status != PublicationStatus.DONE or not obj.file:
             return "—"
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:publishing_publication_download", args=[obj.pk]),
+            '<a href="{}">{}</a>',
+            reverse("admin:publishing_publication_download", args=[obj.pk]),
             _("Download PDF"),
-        )  # fmt: skip
+        )
 
     @admin.display(description=_("progress"))
     def status_panel(self, obj):
@@ -203,12 +229,16 @@ class PublicationAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/status/", view(self.status_view), name="publishing_publication_status"),
-            path("<int:pk>/preview/", view(self.preview_view),
-                 name="publishing_publication_preview"),
-            path("<int:pk>/download/", view(self.download_view),
-                 name="publishing_publication_download"),
+            path(
+                "<int:pk>/preview/", view(self.preview_view), name="publishing_publication_preview"
+            ),
+            path(
+                "<int:pk>/download/",
+                view(self.download_view),
+                name="publishing_publication_download",
+            ),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     def _get_viewable(self, request, pk) -> Publication:
         publication = get_object_or_404(Publication, pk=pk)

@@ -339,9 +339,22 @@ class ProductViewBuilder:
 
     def _assets(self, product_ids, model_ids: set[int], locales: list[str]) -> dict:
         """Visible assets by owner: ("p", product id) or ("m", model id)."""
-        columns = ["pk", "product_id", "product_model_id", "kind", "role", "language", "file",
-                   "url", "position", "content_hash", "size", "width", "height",
-                   "original_name"]  # fmt: skip
+        columns = [
+            "pk",
+            "product_id",
+            "product_model_id",
+            "kind",
+            "role",
+            "language",
+            "file",
+            "url",
+            "position",
+            "content_hash",
+            "size",
+            "width",
+            "height",
+            "original_name",
+        ]
         columns += [f"{name}_{locale}" for locale in locales for name in ("alt_text", "caption")]
         rows = list(
             Asset.objects.rewrite(False)
@@ -453,9 +466,18 @@ class ProductViewBuilder:
     # Building
 
     def _product_view(
-        self, row, model, *, locale, is_fallback, assets, prices, category_ids, variants,
+        self,
+        row,
+        model,
+        *,
+        locale,
+        is_fallback,
+        assets,
+        prices,
+        category_ids,
+        variants,
         slug_columns,
-    ) -> ProductView:  # fmt: skip
+    ) -> ProductView:
         memo = self.memo
         values = values_merge(model["values"], row["values"]) if model else row["values"]
         name = _text(row, model, f"name_{locale}")

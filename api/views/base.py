@@ -189,9 +189,17 @@ def expected_version(request) -> int | None:
         return int(version)
     except (TypeError, ValueError):
         raise Unprocessable(
-            [{"field": "version", "attribute": None, "locale": None, "channel": None,
-              "code": "wrong_type", "message": _("version must be a whole number.")}]
-        ) from None  # fmt: skip
+            [
+                {
+                    "field": "version",
+                    "attribute": None,
+                    "locale": None,
+                    "channel": None,
+                    "code": "wrong_type",
+                    "message": _("version must be a whole number."),
+                }
+            ]
+        ) from None
 
 
 def version_etag(kind: str, pk: int, version: int, data) -> str:

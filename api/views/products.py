@@ -273,7 +273,7 @@ class ProductViewSet(
                             "categories",
                             "unknown_code",
                             _("Unknown category “%(code)s”.") % {"code": code},
-                        )  # fmt: skip
+                        )
                     )
             out["categories"] = list(found.values())
         if "channels" in payload:
@@ -286,7 +286,7 @@ class ProductViewSet(
                             "unknown_code",
                             _("Unknown channel “%(code)s”.") % {"code": code},
                             channel=code,
-                        )  # fmt: skip
+                        )
                     )
             out["channels"] = list(found.values())
         if "prices" in payload:

@@ -131,7 +131,7 @@ class CategoryViewSet(
                                 "unknown_code",
                                 _("Unknown category “%(code)s”.") % {"code": data["parent"]},
                             )
-                        ]  # fmt: skip
+                        ]
                     )
             category.parent = parent
         known = set(language_codes())

@@ -701,9 +701,13 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
                 )
             return None
         return self._action_page(
-            request, queryset, form, "change_status", "admin/catalog/bulk_status.html",
+            request,
+            queryset,
+            form,
+            "change_status",
+            "admin/catalog/bulk_status.html",
             gettext("Change status"),
-        )  # fmt: skip
+        )
 
     @admin.action(
         description=_("Assign categories to the selected products"), permissions=["change"]
@@ -734,9 +738,13 @@ class ProductAdmin(RetryOnRefusalMixin, SimpleHistoryAdmin, TabbedTranslationAdm
             )
             return None
         return self._action_page(
-            request, queryset, form, "assign_categories", "admin/catalog/bulk_categories.html",
+            request,
+            queryset,
+            form,
+            "assign_categories",
+            "admin/catalog/bulk_categories.html",
             gettext("Assign categories"),
-        )  # fmt: skip
+        )
 
     def _action_page(self, request, queryset, form, action, template, title):
         context = {

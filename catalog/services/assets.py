@@ -27,8 +27,12 @@ from catalog.models.asset import asset_upload_to
 from catalog.services.completeness import completeness_recompute
 from catalog.services.renditions import asset_renditions_queue
 
-IMAGE_FORMATS = {"JPEG": ("image/jpeg", {".jpg", ".jpeg"}), "PNG": ("image/png", {".png"}),
-                 "WEBP": ("image/webp", {".webp"}), "GIF": ("image/gif", {".gif"})}  # fmt: skip
+IMAGE_FORMATS = {
+    "JPEG": ("image/jpeg", {".jpg", ".jpeg"}),
+    "PNG": ("image/png", {".png"}),
+    "WEBP": ("image/webp", {".webp"}),
+    "GIF": ("image/gif", {".gif"}),
+}
 DOCUMENT_SUFFIXES = {".pdf"}
 
 # A valid image is decoded at 1/8 scale where the format allows it (JPEG) to prove that its

@@ -64,7 +64,7 @@ def _prices_cleaned(prices):
                 {
                     "prices": _("The price for %(channel)s %(currency)s is given twice.")
                     % {"channel": channel.code, "currency": item["currency"]}
-                }  # fmt: skip
+                }
             )
         seen.add(key)
         amount = price_amount_clean(item.get("amount"))

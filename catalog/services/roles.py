@@ -3,9 +3,19 @@
 from django.contrib.auth.models import Group, Permission
 
 CATALOG_MODELS = (
-    "product", "productmodel", "price", "asset", "category", "family", "familyattribute",
-    "familychannelrequirement", "attribute", "attributeoption", "channel", "audience",
-)  # fmt: skip
+    "product",
+    "productmodel",
+    "price",
+    "asset",
+    "category",
+    "family",
+    "familyattribute",
+    "familychannelrequirement",
+    "attribute",
+    "attributeoption",
+    "channel",
+    "audience",
+)
 CONTENT_MODELS = ("product", "productmodel", "price", "asset", "category")
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

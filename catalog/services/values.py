@@ -21,9 +21,30 @@ from catalog.languages import language_codes
 from catalog.models import Attribute, AttributeType, Channel
 
 RICH_TEXT_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li",
-    "h2", "h3", "h4", "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "sub", "sup",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sub",
+    "sup",
+}
 RICH_TEXT_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan"}, "th": {"colspan"}}
 
 

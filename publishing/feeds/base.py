@@ -73,8 +73,13 @@ _LINK_TEMPLATES: dict[tuple, tuple[str, str] | tuple[()]] = {}
 
 
 def _link_template(locale: str) -> tuple[str, str] | tuple[()]:
-    key = (locale, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix(),
-           settings.PIM_PUBLIC_BASE_URL)  # fmt: skip
+    key = (
+        locale,
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+        get_script_prefix(),
+        settings.PIM_PUBLIC_BASE_URL,
+    )
     template = _LINK_TEMPLATES.get(key)
     if template is None:
         link = absolute(_product_path(locale, _SLUG_PROBE))

@@ -16,9 +16,24 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Most values need neither escaping nor cleaning: one search tells, and they are used as is.
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ITEMS_PER_CHUNK = 100
-_FIELDS = ("id", "title", "description", "link", "image_link", "additional_image_link",
-           "price", "sale_price", "availability", "gtin", "mpn", "brand", "condition",
-           "google_product_category", "product_type", "item_group_id")  # fmt: skip
+_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "price",
+    "sale_price",
+    "availability",
+    "gtin",
+    "mpn",
+    "brand",
+    "condition",
+    "google_product_category",
+    "product_type",
+    "item_group_id",
+)
 _PLAIN = {"title", "description", "link"}  # RSS's own elements, no g: prefix
 
 

@@ -10,9 +10,24 @@ from catalog.cells import cell_safe
 from publishing.context import ProductView
 from publishing.feeds.base import absolute, merchant_fields, product_link
 
-CSV_COLUMNS = ("id", "title", "description", "link", "image_link", "additional_image_link",
-               "price", "sale_price", "availability", "gtin", "mpn", "brand", "condition",
-               "google_product_category", "product_type", "item_group_id")  # fmt: skip
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "price",
+    "sale_price",
+    "availability",
+    "gtin",
+    "mpn",
+    "brand",
+    "condition",
+    "google_product_category",
+    "product_type",
+    "item_group_id",
+)
 _ROWS_PER_CHUNK = 200
 
 

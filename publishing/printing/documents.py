@@ -121,9 +121,9 @@ def print_selection(publication: Publication) -> Selection:
         PublicationKind.INSTRUCTION_SHEET,
     )
     if single and not skus:
-        raise ValidationError(_("Choose the product(s) for a %(kind)s.") % {
-            "kind": publication.get_kind_display()
-        })  # fmt: skip
+        raise ValidationError(
+            _("Choose the product(s) for a %(kind)s.") % {"kind": publication.get_kind_display()}
+        )
     if publication.kind == PublicationKind.BROCHURE and not skus:
         raise ValidationError(_("An offer brochure needs a campaign with products, or products."))
     return select_products(
@@ -431,8 +431,10 @@ def pdf_write_parts(
             for done, future in enumerate(as_completed(futures), start=1):
                 future.result()
                 if progress:
-                    progress(60 + 30 * done // len(parts), _("Laid out part %(n)s of %(total)s")
-                             % {"n": done, "total": len(parts)})  # fmt: skip
+                    progress(
+                        60 + 30 * done // len(parts),
+                        _("Laid out part %(n)s of %(total)s") % {"n": done, "total": len(parts)},
+                    )
             results = [future.result() for future in futures]
         started = time.monotonic()
         _merge_pdfs(files, target)

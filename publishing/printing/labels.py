@@ -48,11 +48,18 @@ LABEL_FORMATS = {
         LabelFormat("100x50", _("Single label 100 × 50 mm"), 100, 50),
         LabelFormat("62x29", _("Single label 62 × 29 mm"), 62, 29, density="small"),
         LabelFormat(
-            "a4-3x8", _("A4 sheet, 3 × 8 labels of 70 × 36 mm"), 70, 36, 3, 8, 210, 297,
+            "a4-3x8",
+            _("A4 sheet, 3 × 8 labels of 70 × 36 mm"),
+            70,
+            36,
+            3,
+            8,
+            210,
+            297,
             density="small",
         ),
     )
-}  # fmt: skip
+}
 DEFAULT_LABEL_FORMAT = "100x50"
 
 

@@ -310,8 +310,13 @@ def _render(publication: Publication, recorder: _Recorder) -> None:
                     _("Content unchanged since publication #%(pk)s: its file is reused.")
                     % {"pk": previous.pk}
                 )
-                _finish(publication, file=previous.file.name, checksum=source.checksum,
-                        pages=previous.page_count, reused_from=previous)  # fmt: skip
+                _finish(
+                    publication,
+                    file=previous.file.name,
+                    checksum=source.checksum,
+                    pages=previous.page_count,
+                    reused_from=previous,
+                )
                 recorder.progress(100, _("Done"))
                 return
             context = documents.print_context(publication, source, progress=recorder.progress)

@@ -474,8 +474,13 @@ def theme_css(request: HttpRequest) -> HttpResponse:
 FAVICON_CACHE_KEY = "web:favicon"
 _FAVICON_MAX_BYTES = 512 * 1024
 # Raster formats only: an SVG logo could carry script and would run in this site's origin.
-_FAVICON_FORMATS = {"PNG": "image/png", "ICO": "image/x-icon", "GIF": "image/gif",
-                    "JPEG": "image/jpeg", "WEBP": "image/webp"}  # fmt: skip
+_FAVICON_FORMATS = {
+    "PNG": "image/png",
+    "ICO": "image/x-icon",
+    "GIF": "image/gif",
+    "JPEG": "image/jpeg",
+    "WEBP": "image/webp",
+}
 
 
 def _theme_logo_icon() -> tuple[bytes, str] | None:

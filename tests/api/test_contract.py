@@ -64,8 +64,15 @@ def test_read_responses_match_the_schema(schema, shop, publish, web, audiences):
     detail = _path(schema, "/api/v1/products/{sku}")
     check(schema, shop.get("/api/v1/products/P"), detail)
     check(schema, shop.get("/api/v1/products/NOPE"), detail)
-    for name in ("categories", "families", "attributes", "channels", "audiences", "assets",
-                 "product-models"):  # fmt: skip
+    for name in (
+        "categories",
+        "families",
+        "attributes",
+        "channels",
+        "audiences",
+        "assets",
+        "product-models",
+    ):
         check(schema, shop.get(f"/api/v1/{name}"), _path(schema, f"/api/v1/{name}"))
 
 
@@ -85,8 +92,12 @@ def test_write_and_error_responses_match_the_schema(schema, editor_api, shop, la
     check(schema, invalid, path, "post")
     check(schema, shop.post("/api/v1/products", {}, format="json"), path, "post")
     detail = _path(schema, "/api/v1/products/{sku}")
-    check(schema, editor_api.patch("/api/v1/products/N", {"brand": "B"}, format="json"),
-          detail, "patch")  # fmt: skip
+    check(
+        schema,
+        editor_api.patch("/api/v1/products/N", {"brand": "B"}, format="json"),
+        detail,
+        "patch",
+    )
     stale = editor_api.patch(
         "/api/v1/products/N", {"brand": "C"}, format="json", HTTP_IF_MATCH='"1"'
     )

@@ -162,8 +162,9 @@ def test_missing_or_wrong_token_is_401(db, client):
 
 
 def test_read_only_token_cannot_write_403(shop, lamp_family):
-    assert_error(shop.post("/api/v1/products", {"sku": "X"}, format="json"), 403,
-                 "permission_denied")  # fmt: skip
+    assert_error(
+        shop.post("/api/v1/products", {"sku": "X"}, format="json"), 403, "permission_denied"
+    )
 
 
 def test_unknown_product_404(shop):
@@ -266,9 +267,13 @@ def test_patch_with_stale_version_is_409(editor_api, lamp_family, web):
 
 def test_put_replaces_and_patch_changes_only_given_parts(editor_api, lamp_family, web):
     make_product(
-        lamp_family, sku="P", channels=[web], names={"en": "Lamp", "fi": "Lamppu"},
-        values={"weight": value("1"), "colour": value("red")}, brand="Old",
-    )  # fmt: skip
+        lamp_family,
+        sku="P",
+        channels=[web],
+        names={"en": "Lamp", "fi": "Lamppu"},
+        values={"weight": value("1"), "colour": value("red")},
+        brand="Old",
+    )
     editor_api.patch(
         "/api/v1/products/P",
         {"values": {"weight": [{"locale": None, "channel": None, "data": "2"}]}},
@@ -347,7 +352,7 @@ def test_asset_upload_goes_through_the_upload_checks(editor_api, lamp_family, we
         "audiences",
         "assets",
         "product-models",
-    ],  # fmt: skip
+    ],
 )
 def test_structure_endpoints_answer(shop, publish, audiences, path):
     publish("P")

@@ -86,7 +86,7 @@ def test_import_creates_products_with_texts_values_and_prices(family, web):
                 "15.00",
                 "17.50",
             ],
-        ]  # fmt: skip
+        ]
     )
     assert report.ok, report.problems
     product = Product.objects.get(sku="L-1")
@@ -130,8 +130,9 @@ def test_unknown_columns_are_reported_on_the_header_row(family):
 
 def test_dry_run_shows_changes_and_changes_nothing(family):
     make_product(family, sku="A", names={"en": "Lamp"})
-    report = run([["sku", "name-en", "weight"], ["A", "Better lamp", "3"], ["B", "x", ""]],
-                 dry_run=True)  # fmt: skip
+    report = run(
+        [["sku", "name-en", "weight"], ["A", "Better lamp", "3"], ["B", "x", ""]], dry_run=True
+    )
     # B has no family: a dry run reports the same problems as the real import.
     assert [(p.row, p.column) for p in report.problems] == [(3, "family")]
     report = run([["sku", "name-en", "weight"], ["A", "Better lamp", "3"]], dry_run=True)
@@ -218,11 +219,35 @@ def test_commands_import_with_dry_run_and_export(family, tmp_path):
 
 
 def many_rows(count: int, start: int = 0) -> list[list[str]]:
-    rows = [["sku", "family", "categories", "channels", "name-en", "name-fi", "weight", "claim-fi",
-             "tags", "price-web-EUR"]]  # fmt: skip
+    rows = [
+        [
+            "sku",
+            "family",
+            "categories",
+            "channels",
+            "name-en",
+            "name-fi",
+            "weight",
+            "claim-fi",
+            "tags",
+            "price-web-EUR",
+        ]
+    ]
     for number in range(start, start + count):
-        rows.append([f"M-{number}", "lamps", "lighting", "web", f"Lamp {number}", f"Valo {number}",
-                     "1.5", "Kirkas", "eco,led", "9.90"])  # fmt: skip
+        rows.append(
+            [
+                f"M-{number}",
+                "lamps",
+                "lighting",
+                "web",
+                f"Lamp {number}",
+                f"Valo {number}",
+                "1.5",
+                "Kirkas",
+                "eco,led",
+                "9.90",
+            ]
+        )
     return rows
 
 
@@ -256,8 +281,9 @@ def test_products_created_in_bulk_are_like_those_created_one_by_one(family, web)
     make_category("lighting")
     assert run(many_rows(3)).applied
     bulk = Product.objects.get(sku="M-1")
-    single = make_product(family, sku="S-1", channels=[web], names={"en": "Lamp 1"},
-                          values={"weight": value("1.5")})  # fmt: skip
+    single = make_product(
+        family, sku="S-1", channels=[web], names={"en": "Lamp 1"}, values={"weight": value("1.5")}
+    )
     assert bulk.slug_en == "lamp-1" and single.slug_en == "lamp-1-s-1"
     assert bulk.values["tags"] == value(["eco", "led"])
     assert [c.code for c in bulk.channels.all()] == ["web"]

@@ -26,9 +26,20 @@ from catalog.models import (
 )
 
 COUNTED = (
-    Product, ProductModel, Family, Attribute, AttributeOption, Category, Channel, Audience,
-    FamilyChannelRequirement, Asset, Price, Completeness, EditorProfile,
-)  # fmt: skip
+    Product,
+    ProductModel,
+    Family,
+    Attribute,
+    AttributeOption,
+    Category,
+    Channel,
+    Audience,
+    FamilyChannelRequirement,
+    Asset,
+    Price,
+    Completeness,
+    EditorProfile,
+)
 
 
 def _snapshot() -> dict[str, int]:

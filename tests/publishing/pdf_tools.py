@@ -23,10 +23,21 @@ def page_texts(pdf: Path) -> list[str]:
     texts = []
     for number in range(1, count + 1):
         result = subprocess.run(
-            [require("pdftotext"), "-f", str(number), "-l", str(number), "-enc", "UTF-8",
-             str(pdf), "-"],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                require("pdftotext"),
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-enc",
+                "UTF-8",
+                str(pdf),
+                "-",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         texts.append(result.stdout)
     return texts
 
@@ -66,8 +77,9 @@ def decode_codes(pdf: Path, *, page: int | None = None, dpi: int = 400) -> list[
     for image in images:
         result = subprocess.run(
             [require("zbarimg"), "-q", "-Supca.enable", str(image)],
-            capture_output=True, text=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+        )
         found += [line for line in result.stdout.splitlines() if line]
         image.unlink()
     return found

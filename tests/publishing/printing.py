@@ -22,13 +22,28 @@ def pdf_path(publication) -> Path:
 GTINS = ["5901234123457", "4006381333931", "9780201379624", "036000291452"]
 
 NAMES = {
-    "LAMP-1": {"en": "Desk lamp", "tr": "Masa lambası", "fi": "Pöytävalaisin",
-               "az": "Stolüstü işıq", "fa": "چراغ رومیزی"},
-    "LAMP-2": {"en": "Floor lamp", "tr": "Lambader", "fi": "Lattiavalaisin",
-               "az": "Döşəmə lampası", "fa": "چراغ ایستاده"},
-    "LAMP-3": {"en": "Garden light", "tr": "Bahçe ışığı", "fi": "Puutarhavalo",
-               "az": "Bağ işığı", "fa": "چراغ باغ"},
-}  # fmt: skip
+    "LAMP-1": {
+        "en": "Desk lamp",
+        "tr": "Masa lambası",
+        "fi": "Pöytävalaisin",
+        "az": "Stolüstü işıq",
+        "fa": "چراغ رومیزی",
+    },
+    "LAMP-2": {
+        "en": "Floor lamp",
+        "tr": "Lambader",
+        "fi": "Lattiavalaisin",
+        "az": "Döşəmə lampası",
+        "fa": "چراغ ایستاده",
+    },
+    "LAMP-3": {
+        "en": "Garden light",
+        "tr": "Bahçe ışığı",
+        "fi": "Puutarhavalo",
+        "az": "Bağ işığı",
+        "fa": "چراغ باغ",
+    },
+}
 
 
 def make_print_catalog(publish):
@@ -38,13 +53,21 @@ def make_print_catalog(publish):
 
     Attribute.objects.filter(code="weight").update(is_key=True, is_technical=True)
     indoor = make_category(
-        "indoor", position=1, name_tr="İç mekân", name_fi="Sisävalaisimet", name_az="Daxili",
+        "indoor",
+        position=1,
+        name_tr="İç mekân",
+        name_fi="Sisävalaisimet",
+        name_az="Daxili",
         name_fa="داخلی",
-    )  # fmt: skip
+    )
     outdoor = make_category(
-        "outdoor", position=2, name_tr="Dış mekân", name_fi="Ulkovalaisimet", name_az="Xarici",
+        "outdoor",
+        position=2,
+        name_tr="Dış mekân",
+        name_fi="Ulkovalaisimet",
+        name_az="Xarici",
         name_fa="بیرونی",
-    )  # fmt: skip
+    )
     products = {}
     for (sku, names), gtin, category in zip(
         NAMES.items(), GTINS, [indoor, indoor, outdoor], strict=False

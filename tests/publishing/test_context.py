@@ -107,9 +107,21 @@ def test_the_checksum_changes_with_the_content_only(publish, web):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "  plain text  ", "Valaisin, 230 V", "چراغ «ب»", "a & b", "1 < 2", "x\u00a0y",
-     "a\r\nb", "\ufeffbom", "<p>x</p><script>1</script>", "<b onclick='x'>y</b>", "\tz\n"],
-)  # fmt: skip
+    [
+        "",
+        "  plain text  ",
+        "Valaisin, 230 V",
+        "چراغ «ب»",
+        "a & b",
+        "1 < 2",
+        "x\u00a0y",
+        "a\r\nb",
+        "\ufeffbom",
+        "<p>x</p><script>1</script>",
+        "<b onclick='x'>y</b>",
+        "\tz\n",
+    ],
+)
 def test_text_without_markup_skips_the_sanitizer_with_the_same_result(text):
     assert _sanitized(text) == sanitize_rich_text(text)
 

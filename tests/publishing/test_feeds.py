@@ -33,8 +33,12 @@ def availability(lamp_family):
 
 
 def test_merchant_feed_is_well_formed_with_required_fields(publish, web, availability):
-    product = publish("LAMP-1", gtin="4006381333931", brand="Valo & Co <Oy>",
-                      extra_values={"availability": value("out_of_stock")})  # fmt: skip
+    product = publish(
+        "LAMP-1",
+        gtin="4006381333931",
+        brand="Valo & Co <Oy>",
+        extra_values={"availability": value("out_of_stock")},
+    )
     Price.objects.filter(product=product).update(sale_amount="999.00")
     publish("DRAFT", approve=False)
     root = merchant(web)
@@ -109,8 +113,18 @@ def test_feed_files_are_written_by_the_task_and_the_command(publish, web, tmp_pa
     result = feed_export_task.enqueue("web", "fi", "merchant")
     assert result.return_value == "feeds/web/fi/products.xml"
     target = tmp_path / "feed.csv"
-    call_command("export_feed", "--channel", "web", "--locale", "tr", "--format", "csv",
-                 "--output", str(target), stderr=io.StringIO())  # fmt: skip
+    call_command(
+        "export_feed",
+        "--channel",
+        "web",
+        "--locale",
+        "tr",
+        "--format",
+        "csv",
+        "--output",
+        str(target),
+        stderr=io.StringIO(),
+    )
     assert "P tr" in target.read_text("utf-8-sig")
 
 

@@ -132,9 +132,11 @@ def test_a_sheet_without_a_product_fails_with_a_reason(web):
 
 def test_the_offer_brochure_shows_the_campaign_in_the_readers_language(catalog, web):
     campaign = Campaign.objects.create(
-        code="spring", title_en="Spring offer", title_fa="پیشنهاد بهاری",
+        code="spring",
+        title_en="Spring offer",
+        title_fa="پیشنهاد بهاری",
         message_fa="همه چراغ‌ها ارزان‌تر",
-    )  # fmt: skip
+    )
     campaign.products.set([catalog["LAMP-1"], catalog["LAMP-3"]])
     publication = render("brochure", channel=web, locale="fa", campaign=campaign)
     path = pdf_path(publication)

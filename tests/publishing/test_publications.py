@@ -166,9 +166,15 @@ def test_the_admin_creates_a_publication_and_shows_status_preview_and_download(
     client.force_login(make_user("boss", superuser=True))
     response = client.post(
         reverse("admin:publishing_publication_add"),
-        {"kind": "catalog", "channel": web.pk, "locale": "fa", "paper_size": "A4",
-         "show_prices": "on", "title": "کاتالوگ"},
-    )  # fmt: skip
+        {
+            "kind": "catalog",
+            "channel": web.pk,
+            "locale": "fa",
+            "paper_size": "A4",
+            "show_prices": "on",
+            "title": "کاتالوگ",
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     publication = Publication.objects.get()
     assert publication.status == "done"
@@ -205,9 +211,20 @@ def test_the_publish_command_writes_the_pdf(catalog, web, tmp_path):
     output = tmp_path / "labels.pdf"
     stdout = io.StringIO()
     call_command(
-        "publish", "labels", "--channel", "web", "--locale", "az", "--sku", "LAMP-2",
-        "--label-format", "62x29", "-o", str(output), stdout=stdout,
-    )  # fmt: skip
+        "publish",
+        "labels",
+        "--channel",
+        "web",
+        "--locale",
+        "az",
+        "--sku",
+        "LAMP-2",
+        "--label-format",
+        "62x29",
+        "-o",
+        str(output),
+        stdout=stdout,
+    )
     assert output.read_bytes().startswith(b"%PDF")
     assert "Döşəmə lampası" in page_texts(output)[0]
     assert "1 pages" in stdout.getvalue()
