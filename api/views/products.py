@@ -78,17 +78,31 @@ def _error(field, code, message, **where) -> dict:
     ),
     retrieve=extend_schema(parameters=[LOCALE_PARAM], responses={200: ProductSerializer, **ERRORS}),
     create=extend_schema(
-        request=ProductWriteSerializer, responses={201: ProductSerializer, **ERRORS}
+        request=ProductWriteSerializer,
+        responses={201: ProductSerializer, **ERRORS},
+        description=gettext_lazy(
+            "Creates a product in the client's channel (naming another channel is 422, code "
+            "out_of_scope); prices only of the client's channel and audience."
+        ),
     ),
     update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
         parameters=[IF_MATCH],
+        description=gettext_lazy(
+            "Any product of the client's channel, drafts included (others are 404). "
+            "Membership of other channels and prices of other channels or audiences cannot "
+            "be changed (422, code out_of_scope)."
+        ),
     ),
     partial_update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
         parameters=[IF_MATCH],
+        description=gettext_lazy(
+            "Changes only the fields sent, with the same scope as PUT. A body that changes "
+            "nothing writes nothing: no new version, no history entry."
+        ),
     ),
 )
 class ProductViewSet(
