@@ -63,19 +63,20 @@ class ChannelScope:
             if item["channel"].pk != self.channel.pk or (
                 (audience.pk if audience is not None else None) != audience_pk
             ):
+                if self.audience is None:
+                    message = _(
+                        "This client may set prices of channel %(channel)s only, and only "
+                        "those without an audience."
+                    ) % {"channel": self.channel.code}
+                else:
+                    message = _(
+                        "This client may set prices of channel %(channel)s for audience "
+                        "%(audience)s only."
+                    ) % {"channel": self.channel.code, "audience": self.audience.code}
                 raise ValidationError(
                     {
                         "prices": ValidationError(
-                            _(
-                                "This client may set prices of channel %(channel)s for "
-                                "%(audience)s only."
-                            )
-                            % {
-                                "channel": self.channel.code,
-                                "audience": self.audience.code
-                                if self.audience is not None
-                                else _("no audience"),
-                            },
+                            message,
                             code="out_of_scope",
                             params={
                                 "attribute": None,
