@@ -28,11 +28,12 @@ from api.views.base import ApiViewMixin, expected_version, version_etag
 from catalog.languages import language_codes
 from catalog.models import Audience, Category, Channel, Family, Product, ProductModel
 from catalog.models.product import PRODUCT_TEXT_FIELDS
+from catalog.services.permissions import ChannelScope
 from catalog.services.prices import product_prices_set
 from catalog.services.products import product_create, product_update
 from catalog.services.status import product_set_status
 from catalog.services.values import localized_texts_clean
-from publishing.selection import publishable_products
+from publishing.selection import products_in_channel, publishable_products
 
 LOCALE_PARAM = OpenApiParameter(
     "locale",
@@ -77,17 +78,31 @@ def _error(field, code, message, **where) -> dict:
     ),
     retrieve=extend_schema(parameters=[LOCALE_PARAM], responses={200: ProductSerializer, **ERRORS}),
     create=extend_schema(
-        request=ProductWriteSerializer, responses={201: ProductSerializer, **ERRORS}
+        request=ProductWriteSerializer,
+        responses={201: ProductSerializer, **ERRORS},
+        description=gettext_lazy(
+            "Creates a product in the client's channel (naming another channel is 422, code "
+            "out_of_scope); prices only of the client's channel and audience."
+        ),
     ),
     update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
         parameters=[IF_MATCH],
+        description=gettext_lazy(
+            "Any product of the client's channel, drafts included (others are 404). "
+            "Membership of other channels and prices of other channels or audiences cannot "
+            "be changed (422, code out_of_scope)."
+        ),
     ),
     partial_update=extend_schema(
         request=ProductWriteSerializer,
         responses={200: ProductSerializer, **ERRORS},
         parameters=[IF_MATCH],
+        description=gettext_lazy(
+            "Changes only the fields sent, with the same scope as PUT. A body that changes "
+            "nothing writes nothing: no new version, no history entry."
+        ),
     ),
 )
 class ProductViewSet(
@@ -158,6 +173,7 @@ class ProductViewSet(
                 sku=payload["sku"],
                 family=resolved["family"],
                 user=user,
+                scope=self.write_scope(),
                 texts=payload.get("texts") or {},
                 values=payload.get("values") or {},
                 categories=resolved.get("categories", []),
@@ -169,7 +185,12 @@ class ProductViewSet(
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        product = get_object_or_404(Product.objects.select_related("model"), sku=kwargs["sku"])
+        # The read scope's channel filter, without its status and completeness parts: a
+        # writer edits drafts too, but a product of another channel is not found.
+        product = get_object_or_404(
+            products_in_channel(channel=self.client.channel).select_related("model"),
+            sku=kwargs["sku"],
+        )
         payload = self._payload(partial=partial)
         version = expected_version(request)
         resolved = self._resolve(payload)
@@ -196,6 +217,7 @@ class ProductViewSet(
             product = product_update(
                 product=product,
                 user=user,
+                scope=self.write_scope(),
                 expected_version=version,
                 texts=texts,
                 values=values,
@@ -209,10 +231,19 @@ class ProductViewSet(
     def _after_write(self, product, payload, resolved, user, *, replace_prices):
         if "prices" in resolved:
             product_prices_set(
-                product=product, prices=resolved["prices"], user=user, replace=replace_prices
+                product=product,
+                prices=resolved["prices"],
+                user=user,
+                replace=replace_prices,
+                scope=self.write_scope(),
             )
         if payload.get("status") and payload["status"] != product.status:
             product_set_status(product=product, status=payload["status"], user=user)
+
+    def write_scope(self) -> ChannelScope:
+        """What this client may write: its channel's products, its channel and audience's
+        prices (checked by the write services)."""
+        return ChannelScope(channel=self.client.channel, audience=self.client.audience)
 
     def _written(self, product, status_code):
         product = products_queryset(Product.objects.filter(pk=product.pk), self.scope()).get()

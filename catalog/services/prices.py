@@ -80,13 +80,20 @@ def _check_price_rights(user) -> None:
 
 
 @transaction.atomic
-def product_prices_set(*, product: Product, prices, user=None, replace: bool = False) -> bool:
+def product_prices_set(
+    *, product: Product, prices, user=None, replace: bool = False, scope=None
+) -> bool:
     """Create, change or (amount None) remove prices; returns whether anything changed.
 
     ``prices``: iterable of dicts with channel, currency, audience (or None), amount and
     sale_amount. A change raises the product's version so API clients and delta syncs see it.
+    With a ``scope`` (an API client's ChannelScope) only prices of its channel and audience
+    may be given, and ``replace`` removes only those.
     """
     _check_price_rights(user)
+    prices = list(prices)
+    if scope is not None:
+        scope.check_prices(prices)
     existing = {
         (p.channel_id, p.currency, p.audience_id): p
         # Model ordering joins the nullable audience; PostgreSQL refuses FOR UPDATE on it.
@@ -116,7 +123,7 @@ def product_prices_set(*, product: Product, prices, user=None, replace: bool = F
         changed = True
     if replace:
         for key, price in existing.items():
-            if key not in seen:
+            if key not in seen and (scope is None or scope.covers_price(price)):
                 price.delete()
                 changed = True
     if changed:
@@ -127,13 +134,15 @@ def product_prices_set(*, product: Product, prices, user=None, replace: bool = F
     return changed
 
 
-def prices_build(*, product: Product, prices, user=None) -> list[Price]:
+def prices_build(*, product: Product, prices, user=None, scope=None) -> list[Price]:
     """The unsaved prices of a product not saved yet, checked as product_prices_set checks
     them (raises ValidationError or PermissionDenied); save them with prices_create."""
     prices = list(prices)
     if not prices:
         return []
     _check_price_rights(user)
+    if scope is not None:
+        scope.check_prices(prices)
     built = []
     for _key, item, amount, sale in _prices_cleaned(prices):
         if amount is None:

@@ -20,7 +20,7 @@ from catalog.languages import language_codes
 from catalog.models import AttributeType, Product, ProductModel
 from catalog.models.product import PRODUCT_TEXT_FIELDS, RICH_TEXT_FIELDS
 from catalog.services.completeness import completeness_recompute
-from catalog.services.permissions import user_editable_languages
+from catalog.services.permissions import ChannelScope, user_editable_languages
 from catalog.services.prices import prices_build, prices_create
 from catalog.services.values import (
     ValueSchema,
@@ -357,11 +357,39 @@ def _changed_value_keys(before: Mapping, after: Mapping) -> set[tuple]:
     return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
+# Columns a save changes by itself: equal content means nothing to save, whatever these say.
+_BOOKKEEPING_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
+
+
+def product_content_equal(before: Product, after: Product) -> bool:
+    """Whether ``after`` stores exactly what ``before`` does (bookkeeping columns aside).
+
+    Every concrete column is compared by attname, so each language's column of a
+    translated field counts on its own, and JSON values as the decoded structures the
+    database round-trips (values are normalized by product_validate before this).
+    """
+    return all(
+        getattr(before, field.attname) == getattr(after, field.attname)
+        for field in Product._meta.concrete_fields
+        if field.attname not in _BOOKKEEPING_FIELDS
+    )
+
+
 @transaction.atomic
 def product_save(
-    *, product: Product, user=None, expected_version: int | None = None, validate: bool = True
+    *,
+    product: Product,
+    user=None,
+    expected_version: int | None = None,
+    validate: bool = True,
+    skip_unchanged: bool = False,
 ) -> Product:
-    """Validate, check rights and the edit version, save, and refresh completeness."""
+    """Validate, check rights and the edit version, save, and refresh completeness.
+
+    ``skip_unchanged``: an existing product whose content equals the stored one is not
+    saved (no version bump, no updated_at change, no history entry) and is returned as
+    stored; the caller knows its relations did not change either.
+    """
     before = None
     if product.pk:
         before = Product.objects.select_for_update().filter(pk=product.pk).first()
@@ -370,6 +398,9 @@ def product_save(
     if validate:
         product_validate(product=product)
     product_check_edit_rights(user=user, before=before, after=product)
+    if skip_unchanged and before is not None and product_content_equal(before, product):
+        product.version, product.updated_at = before.version, before.updated_at
+        return product
     product.version = (before.version + 1) if before is not None else 1
     if user is not None:
         product._history_user = user  # read by django-simple-history
@@ -416,9 +447,18 @@ def product_create(
     values: Mapping | None = None,
     categories: Iterable = (),
     channels: Iterable = (),
+    scope: ChannelScope | None = None,
     **fields,
 ) -> Product:
-    """Create a product from plain data; ``texts`` is {field: {language: text}}."""
+    """Create a product from plain data; ``texts`` is {field: {language: text}}.
+
+    With a ``scope`` (an API client's channel) the product is put in that channel and in
+    no other.
+    """
+    if scope is not None:
+        channels = list(channels)
+        scope.check_channels(current=(), wanted=channels)
+        channels = [scope.channel]
     product = product_build(sku=sku, family=family, texts=texts, values=values, **fields)
     with transaction.atomic():
         product_save(product=product, user=user)
@@ -521,9 +561,15 @@ def product_update(
     values: Mapping | None = None,
     categories: Iterable | None = None,
     channels: Iterable | None = None,
+    scope: ChannelScope | None = None,
     **fields,
 ) -> Product:
-    """Apply plain-data changes; ``values`` replaces the given attributes' entries only."""
+    """Apply plain-data changes; ``values`` replaces the given attributes' entries only.
+
+    Changes that leave the product as it is write nothing (no version, history or
+    completeness). With a ``scope`` (an API client's channel) the product's membership of
+    other channels may not change.
+    """
     for name, value in fields.items():
         setattr(product, name, value)
     _apply_texts(product, texts or {})
@@ -544,8 +590,17 @@ def product_update(
             else:
                 merged[code] = entries
         product.values = merged
+    categories = _changed_relation(product, "categories", categories)
+    channels = _changed_relation(product, "channels", channels)
+    if scope is not None and channels is not None:
+        scope.check_channels(current=product.channels.values_list("pk", flat=True), wanted=channels)
     with transaction.atomic():
-        product_save(product=product, user=user, expected_version=expected_version)
+        product_save(
+            product=product,
+            user=user,
+            expected_version=expected_version,
+            skip_unchanged=categories is None and channels is None,
+        )
         _check_relation_rights(product, user, categories=categories, channels=channels)
         if categories is not None:
             product.categories.set(categories)
@@ -554,6 +609,17 @@ def product_update(
         if categories is not None or channels is not None:
             completeness_recompute(product_ids=[product.pk])
     return product
+
+
+def _changed_relation(product: Product, name: str, wanted: Iterable | None) -> list | None:
+    """``wanted`` as a list, or None when it is not given or equals the stored relation."""
+    if wanted is None:
+        return None
+    wanted = list(wanted)
+    if product.pk is None:
+        return wanted
+    current = set(getattr(product, name).values_list("pk", flat=True))
+    return None if {getattr(item, "pk", item) for item in wanted} == current else wanted
 
 
 def _check_relation_rights(product: Product, user, **relations) -> None:

@@ -4,8 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from catalog.languages import language_codes
 from catalog.models import Completeness, Product, ProductStatus
 from catalog.services.completeness import completeness_recompute
+from catalog.services.permissions import user_editable_languages
 
 S = ProductStatus
 TRANSITIONS: dict[str, set[str]] = {
@@ -63,6 +65,10 @@ def product_status_check(*, current: str, status: str, user=None) -> None:
         raise PermissionDenied(_("Only publishers may approve or retire products."))
     if user is not None and not user.has_perm("catalog.change_product"):
         raise PermissionDenied(_("You may not edit products."))
+    # The status is not language content: translators may not move it (as
+    # product_check_edit_rights keeps it from them in a content save), by any path.
+    if user is not None and user_editable_languages(user) < set(language_codes()):
+        raise PermissionDenied(_("Only editors may change the status of products."))
 
 
 @transaction.atomic

@@ -388,3 +388,38 @@ def test_an_import_reports_the_same_limits_per_row_and_column(lamp_family):
     assert "finite number" in found[(5, "price-web-EUR")]
     assert "at most 255" in found[(6, "name-fi")]
     assert not report.applied and not Product.objects.exists()
+
+
+def test_an_update_that_changes_nothing_saves_nothing(lamp_family, web):
+    """Same texts (per language), JSON values, categories and channels: no version bump,
+    no updated_at change, no history entry; one real change still saves once."""
+    from tests.factories import make_category
+
+    category = make_category("desk")
+    product = make_product(
+        lamp_family,
+        channels=[web],
+        names={"en": "Lamp", "fi": "Lamppu"},
+        values={"weight": value("1.5")},
+    )
+    product.categories.set([category])
+    product.refresh_from_db()
+    before = (product.version, product.updated_at, product.history.count())
+    same = product_update(
+        product=Product.objects.get(pk=product.pk),
+        texts={"name": {"en": "Lamp", "fi": "Lamppu"}},
+        values={"weight": value("1.5")},
+        categories=[category],
+        channels=[web],
+        brand="",
+    )
+    stored = Product.objects.get(pk=product.pk)
+    assert (stored.version, stored.updated_at, stored.history.count()) == before
+    assert same.version == before[0]
+
+    product_update(product=stored, texts={"name": {"fi": "Valaisin"}})
+    stored = Product.objects.get(pk=product.pk)
+    assert stored.version == before[0] + 1
+    assert stored.history.count() == before[2] + 1
+    product_update(product=stored, categories=[])
+    assert Product.objects.get(pk=product.pk).version == before[0] + 2

@@ -75,3 +75,13 @@ def test_retired_products_go_back_to_draft_only(complete_product):
 def test_an_unknown_status_is_refused(complete_product):
     with pytest.raises(ValidationError):
         product_set_status(product=complete_product, status="published")
+
+
+def test_a_translator_cannot_change_the_status_by_any_path(complete_product):
+    """The status is not language content: the service refuses translators (admin and API
+    both call it), even for the unguarded draft -> in review step."""
+    translator = make_user("tina", role="translator", languages=["fi", "fa"])
+    with pytest.raises(PermissionDenied):
+        product_set_status(product=complete_product, status="in_review", user=translator)
+    complete_product.refresh_from_db()
+    assert complete_product.status == "draft"
