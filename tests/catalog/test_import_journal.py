@@ -167,3 +167,38 @@ def test_a_finished_import_removes_its_journal(lamp_family, web):
     )
     assert not report.applied
     assert _journals() == []
+
+
+def test_a_recovery_killed_in_turn_carries_on_without_false_reports(lamp_family, web, monkeypatch):
+    """Each undo step is noted once committed: the next recovery undoes only the rest, and
+    reports no product as changed by someone else."""
+    _catalog(lamp_family, web)
+    before = snapshot()
+    _kill_in_third_batch(monkeypatch)
+    with pytest.raises(Killed):
+        products_import(fileobj=csv_file(rows(12, overrides=OVERRIDES)), name="p.csv")
+    monkeypatch.undo()
+    monkeypatch.setattr(import_undo, "stale_seconds", lambda: -1)
+    monkeypatch.setattr(import_undo, "_UNDO_BATCH", 1)
+    restore = import_undo._restore
+    restored = []
+
+    def restore_and_note(part, journal, user):
+        restored.append(part)
+        return restore(part, journal, user)
+
+    def die_after_the_first_restore():
+        # New products deleted; N-6 (its batch never committed) skipped, N-3 restored.
+        if len(restored) == 2:
+            raise Killed
+
+    monkeypatch.setattr(import_undo, "_restore", restore_and_note)
+    monkeypatch.setattr(import_undo, "_let_others_write", die_after_the_first_restore)
+    with pytest.raises(Killed):
+        import_undo.import_journals_recover()
+    assert snapshot() != before
+    monkeypatch.setattr(import_undo, "_let_others_write", lambda: None)
+    [recovered] = import_undo.import_journals_recover()
+    assert recovered.problems == []
+    assert snapshot() == before
+    assert _journals() == []

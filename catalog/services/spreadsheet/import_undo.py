@@ -1,5 +1,7 @@
-"""Undoing an import whose later batch failed: the journal of applied batches (snapshots
-spooled to a temporary file) and the short transactions that restore them, newest first.
+"""Undoing an import whose later batch failed, or whose process was killed: the durable
+journal of applied batches (snapshots in a file under ``VAR_DIR/imports/journal/``), the short
+transactions that restore them, newest first, and the recovery of journals left by dead
+processes.
 """
 
 import fcntl
@@ -82,7 +84,7 @@ class _Journal:
     job_id: str = ""
     _file: object = None
     _end: int = 0  # after the last whole record (a kill may have cut the next one short)
-    _batches: list[tuple[int, int]] = field(default_factory=list)  # (offset, length)
+    _batches: list[int] = field(default_factory=list)  # offsets of records with snapshots
 
     @classmethod
     def create(cls, *, job_id: str = "", user_id: int | None = None) -> "_Journal":
@@ -104,7 +106,7 @@ class _Journal:
         self._file.write(_LENGTH.pack(len(data)) + data)
         self._file.flush()
         os.fsync(self._file.fileno())
-        return offset + _LENGTH.size
+        return offset + _LENGTH.size  # where the record's data starts
 
     def merge(self, batch: "_Journal") -> None:
         """Record a batch before it commits (call inside its transaction, after its writes)."""
@@ -115,7 +117,7 @@ class _Journal:
             record["before"] = list(batch.before.items())
         offset = self._append(record)
         if batch.before:
-            self._batches.append((offset, 0))
+            self._batches.append(offset)
 
     def mark_undone(self, ids: list[int]) -> None:
         """Note products undone (committed): a recovery after a kill does not undo them again."""
@@ -129,7 +131,7 @@ class _Journal:
             os.utime(self.path)
 
     def snapshots_newest_first(self) -> Iterator[tuple[int, _Snapshot]]:
-        for offset, _length in reversed(self._batches):
+        for offset in reversed(self._batches):
             self._file.seek(offset - _LENGTH.size)
             (length,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
             # Our own pickles, in a folder only this application writes.
@@ -176,7 +178,7 @@ class _Journal:
                 journal.created.update(record["created"])
                 journal.versions.update(record["versions"])
                 if "before" in record:
-                    journal._batches.append((offset + _LENGTH.size, length))
+                    journal._batches.append(offset + _LENGTH.size)
             offset += _LENGTH.size + length
         journal._end = offset
         return journal
