@@ -23,6 +23,7 @@ from django_tasks import task
 
 from catalog.jobs import Heartbeat, runner_id, runner_is_dead, stale_seconds, task_status
 from catalog.services.spreadsheet import products_import
+from catalog.services.spreadsheet.import_undo import RecoveredImport, import_journals_recover
 
 logger = logging.getLogger(__name__)
 
@@ -112,17 +113,50 @@ def _fail_abandoned(job_id: str, state: dict) -> dict:
     return caches["shared"].get(import_progress_key(job_id)) or failed
 
 
+def _fail_undone(recovered: RecoveredImport) -> None:
+    """The job of an import undone after its process died: failed, saying it was undone."""
+    if recovered.problems:
+        reason = _(
+            "The worker stopped while importing (its process %(runner)s ended); the rows "
+            "already applied were undone, except %(count)s that someone changed meanwhile: "
+            "%(rows)s. Check them, then upload the file again."
+        ) % {
+            "runner": recovered.owner,
+            "count": len(recovered.problems),
+            "rows": ", ".join(str(p.row) for p in recovered.problems[:20]),
+        }
+    else:
+        reason = _(
+            "The worker stopped while importing (its process %(runner)s ended); the rows "
+            "already applied were undone, so nothing changed. Upload the file again."
+        ) % {"runner": recovered.owner}
+    state = caches["shared"].get(import_progress_key(recovered.job_id)) or {}
+    problems = [vars(p) for p in recovered.problems]
+    _set_state(
+        recovered.job_id,
+        {"state": "failed", "error": reason, "undo_problems": problems, "undone": True},
+    )
+    logger.warning("Import %s: %s", recovered.job_id, reason)
+    _remove_upload(state.get("path", ""))
+
+
 def _remove_upload(path: str) -> None:
     if path and default_storage.exists(path):
         default_storage.delete(path)
 
 
 def imports_recover_stale() -> list[str]:
-    """Housekeeping: fail abandoned imports; remove uploads no live job claims.
+    """Housekeeping: undo and fail imports killed mid-apply; fail abandoned imports; remove
+    uploads no live job claims.
 
-    An upload is kept while its job is queued or running; removed once its job has finished or
-    failed, and when no job state is known for it after ``PIM_ORPHAN_UPLOAD_HOURS``.
+    An import whose process died while applying is undone from its journal (see
+    ``import_journals_recover``) and its job, if it ran in the worker, failed with a reason
+    saying so. An upload is kept while its job is queued or running; removed once its job has
+    finished or failed, and when no job state is known for it after ``PIM_ORPHAN_UPLOAD_HOURS``.
     """
+    for recovered in import_journals_recover():
+        if recovered.job_id:
+            _fail_undone(recovered)
     try:
         _folders, files = default_storage.listdir(UPLOAD_FOLDER)
     except FileNotFoundError:
@@ -165,7 +199,12 @@ def products_import_task(
     try:
         with Heartbeat(lambda: _beat(job_id, runner)), default_storage.open(path, "rb") as handle:
             report = products_import(
-                fileobj=handle, name=name, user=user, dry_run=dry_run, progress=progress
+                fileobj=handle,
+                name=name,
+                user=user,
+                dry_run=dry_run,
+                progress=progress,
+                job_id=job_id,
             )
     except Exception as exc:
         _set_state(job_id, {"state": "failed", "error": str(exc)})

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.jobs import batch_priority
 from catalog.services.spreadsheet import products_import
+from catalog.tasks import imports_recover_stale
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No such file: {path}")
+        # An earlier import killed mid-apply (this command or the worker) is undone first.
+        imports_recover_stale()
 
         def progress(done, total):
             # Called while checking and again while applying.

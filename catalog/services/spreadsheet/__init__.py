@@ -41,8 +41,16 @@ when it begins, even one that only reads):
    else changed after the import touched it is not overwritten; it is reported instead.
 
 While a large import applies, readers may see the rows of the batches committed so far; the
-history shows each batch's changes and, after a failure, their undoing. A process killed
-outright (SIGKILL, power loss) in step 3 cannot undo: the journal lives in memory.
+history shows each batch's changes and, after a failure, their undoing.
+
+5. Recovery: the journal is a file under ``VAR_DIR/imports/journal/`` (named by the job id of a
+   background import), each batch's record written and fsynced before the batch commits; its
+   owner holds a ``flock`` on it. A process killed outright (SIGKILL, power loss) in step 3
+   leaves it behind; the worker's housekeeping and the next ``import_products`` undo such an
+   import from it (owner known dead, no such process on this host, or no sign of life for
+   ``PIM_JOB_STALE_SECONDS``), by the rules of step 4, fail its job saying it was undone, and
+   remove the journal. Each undo step is noted in the journal once committed, so a recovery
+   killed in turn carries on where it stopped. A finished import removes its journal.
 
 Exports write every text cell through ``catalog.cells.cell_safe`` (no spreadsheet runs a
 cell as a formula); imports take the apostrophe off again (``cell_unsafe``), so a round trip

@@ -1,20 +1,31 @@
-"""Undoing an import whose later batch failed: the journal of applied batches (snapshots
-spooled to a temporary file) and the short transactions that restore them, newest first.
+"""Undoing an import whose later batch failed, or whose process was killed: the durable
+journal of applied batches (snapshots in a file under ``VAR_DIR/imports/journal/``), the short
+transactions that restore them, newest first, and the recovery of journals left by dead
+processes.
 """
 
+import fcntl
 import io
 import itertools
 import logging
+import os
 import pickle
-import tempfile
+import re
+import socket
+import struct
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from catalog.jobs import runner_id, runner_is_dead, stale_seconds
 from catalog.models import (
     Price,
     Product,
@@ -35,43 +46,153 @@ class _Snapshot:
     categories: list[int]
     channels: list[int]
     prices: dict[tuple, tuple]  # (channel id, currency, audience id) -> (amount, sale)
+    version: int | None = None  # before the import: still so if its batch never committed
+
+
+# A record's length prefix: a record cut short by a kill is ignored (its batch never committed:
+# a batch's record is written and fsynced before the batch commits).
+_LENGTH = struct.Struct(">Q")
+
+
+def journal_dir() -> Path:
+    return Path(settings.VAR_DIR) / "imports" / "journal"
 
 
 @dataclass
 class _Journal:
-    """What the applied batches did, so that a later failure can undo it.
+    """What the applied batches did, so that a failure, or a recovery after a kill, can undo it.
 
-    Snapshots go to a temporary file, one pickle per batch: an import that updates 50,000
-    products keeps only ids and versions in memory.
+    The journal is a file under ``journal_dir()``, one pickled record per batch, written and
+    fsynced before the batch commits: a process killed mid-import leaves it behind, and
+    ``import_journals_recover`` undoes the import from it. Its owner holds an exclusive
+    ``flock`` on it while it lives (the kernel releases it when the process dies). Memory keeps
+    only ids and versions: an import that updates 50,000 products does not hold their
+    snapshots.
+
+    A batch whose record was written but which did not commit is harmless to undo: its new
+    products do not exist (or carry another SKU), its updated products still have the
+    version they had before it, and both are skipped.
     """
 
-    created: dict[int, int] = field(default_factory=dict)  # product id -> row
+    created: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (row, sku)
     before: dict[int, _Snapshot] = field(default_factory=dict)  # this batch's snapshots
     versions: dict[int, int] = field(default_factory=dict)  # product id -> version we left
-    _spool: object = None
-    _batches: list[tuple[int, int]] = field(default_factory=list)  # (offset, length)
+    undone: set[int] = field(default_factory=set)  # already undone (by a recovery that died)
+    path: Path | None = None
+    owner: str = ""
+    user_id: int | None = None
+    job_id: str = ""
+    _file: object = None
+    _end: int = 0  # after the last whole record (a kill may have cut the next one short)
+    _batches: list[int] = field(default_factory=list)  # offsets of records with snapshots
+
+    @classmethod
+    def create(cls, *, job_id: str = "", user_id: int | None = None) -> "_Journal":
+        folder = journal_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = job_id if _JOB_ID.match(job_id or "") else uuid.uuid4().hex
+        journal = cls(path=folder / f"{name}.journal", user_id=user_id, job_id=job_id)
+        descriptor = os.open(journal.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        journal._file = os.fdopen(descriptor, "r+b")
+        fcntl.flock(journal._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        header = {"owner": runner_id(), "job": job_id, "user": user_id, "at": time.time()}
+        journal._append(header)
+        _fsync_dir(folder)
+        return journal
+
+    def _append(self, record: dict) -> int:
+        data = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+        offset = self._file.seek(0, io.SEEK_END)
+        self._file.write(_LENGTH.pack(len(data)) + data)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        return offset + _LENGTH.size  # where the record's data starts
 
     def merge(self, batch: "_Journal") -> None:
-        """Add a committed batch's journal."""
+        """Record a batch before it commits (call inside its transaction, after its writes)."""
         self.created.update(batch.created)
         self.versions.update(batch.versions)
+        record = {"created": batch.created, "versions": batch.versions}
         if batch.before:
-            if self._spool is None:
-                self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-            data = pickle.dumps(list(batch.before.items()), pickle.HIGHEST_PROTOCOL)
-            offset = self._spool.seek(0, io.SEEK_END)
-            self._spool.write(data)
-            self._batches.append((offset, len(data)))
+            record["before"] = list(batch.before.items())
+        offset = self._append(record)
+        if batch.before:
+            self._batches.append(offset)
+
+    def mark_undone(self, ids: list[int]) -> None:
+        """Note products undone (committed): a recovery after a kill does not undo them again."""
+        self.undone.update(ids)
+        if self._file is not None and ids:
+            self._append({"undone": list(ids)})
+
+    def touch(self) -> None:
+        """Show that the owner lives (the heartbeat of a journal is its modification time)."""
+        if self.path is not None:
+            os.utime(self.path)
 
     def snapshots_newest_first(self) -> Iterator[tuple[int, _Snapshot]]:
-        for offset, length in reversed(self._batches):
-            self._spool.seek(offset)
-            # Our own pickles, written above by this process.
-            yield from reversed(pickle.loads(self._spool.read(length)))  # noqa: S301
+        for offset in reversed(self._batches):
+            self._file.seek(offset - _LENGTH.size)
+            (length,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
+            # Our own pickles, in a folder only this application writes.
+            record = pickle.loads(self._file.read(length))  # noqa: S301
+            for pk, snapshot in reversed(record["before"]):
+                if pk not in self.undone:
+                    yield pk, snapshot
 
     def close(self) -> None:
-        if self._spool is not None:
-            self._spool.close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def remove(self) -> None:
+        """The import finished (or was undone): its journal goes."""
+        self.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    @classmethod
+    def _load(cls, path: Path, handle) -> "_Journal":
+        """Read a journal left behind (``handle`` is open and locked by the caller)."""
+        journal = cls(path=path)
+        journal._file = handle
+        handle.seek(0)
+        offset = 0
+        header = True
+        while True:
+            prefix = handle.read(_LENGTH.size)
+            if len(prefix) < _LENGTH.size:
+                break
+            (length,) = _LENGTH.unpack(prefix)
+            data = handle.read(length)
+            if len(data) < length:
+                break  # cut short by the kill: that batch never committed
+            record = pickle.loads(data)  # noqa: S301 - see snapshots_newest_first
+            if header:
+                journal.user_id, journal.job_id = record.get("user"), record.get("job", "")
+                journal.owner = record.get("owner", "")
+                header = False
+            elif "undone" in record:
+                journal.undone.update(record["undone"])
+            else:
+                journal.created.update(record["created"])
+                journal.versions.update(record["versions"])
+                if "before" in record:
+                    journal._batches.append(offset + _LENGTH.size)
+            offset += _LENGTH.size + length
+        journal._end = offset
+        return journal
+
+
+_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 _UNDO_BATCH = 50
@@ -95,7 +216,12 @@ def _snapshots(rows: dict[int, int]) -> dict[int, _Snapshot]:
     """The current state of these products (locked until the batch commits)."""
     names = [f.attname for f in Product._meta.concrete_fields if f.attname not in _SNAPSHOT_SKIP]
     ids = list(rows)
-    found = Product.objects.select_for_update().filter(pk__in=ids).order_by().values("pk", *names)
+    found = (
+        Product.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by()
+        .values("pk", "version", *names)
+    )
     relations = _Relations.load(ids)
     return {
         data["pk"]: _Snapshot(
@@ -104,6 +230,7 @@ def _snapshots(rows: dict[int, int]) -> dict[int, _Snapshot]:
             categories=list(relations.categories[data["pk"]]),
             channels=list(relations.channels[data["pk"]]),
             prices=dict(relations.prices[data["pk"]]),
+            version=data["version"],
         )
         for data in found
     }
@@ -118,21 +245,30 @@ def _undo(journal: _Journal, user) -> list[ImportProblem]:
     touched it is left alone and reported: their change is not overwritten.
     """
     problems: list[ImportProblem] = []
-    created = list(journal.created)[::-1]
+    created = [pk for pk in list(journal.created)[::-1] if pk not in journal.undone]
     for start in range(0, len(created), _UNDO_BATCH):
         ids = created[start : start + _UNDO_BATCH]
         try:
             with transaction.atomic():
-                Product.objects.filter(pk__in=ids).delete()
+                # The SKU too: a batch that never committed left no product, and SQLite may
+                # have given its ids to products created since.
+                mine = [
+                    pk
+                    for pk, sku in Product.objects.filter(pk__in=ids).values_list("pk", "sku")
+                    if sku == journal.created[pk][1]
+                ]
+                Product.objects.filter(pk__in=mine).delete()
+            journal.mark_undone(ids)
             _let_others_write()
         except Exception as exc:  # noqa: BLE001 - reported, and the rest is still undone
             logger.exception("Could not delete imported products %s.", ids)
-            problems.extend(_undo_problem(journal.created[pk], exc) for pk in ids)
+            problems.extend(_undo_problem(journal.created[pk][0], exc) for pk in ids)
     updated = journal.snapshots_newest_first()
     while part := list(itertools.islice(updated, _UNDO_BATCH)):
         try:
             with completeness_deferred(), transaction.atomic():
                 problems.extend(_restore(part, journal, user))
+            journal.mark_undone([pk for pk, _snapshot in part])
             _let_others_write()
         except Exception as exc:  # noqa: BLE001
             logger.exception("Could not restore products after a failed import.")
@@ -158,6 +294,8 @@ def _restore(part: list[tuple[int, _Snapshot]], journal: _Journal, user) -> list
         prices[price.product_id][(price.channel_id, price.currency, price.audience_id)] = price
     for pk, snapshot in part:
         product = products.get(pk)
+        if product is not None and snapshot.version == product.version:
+            continue  # its batch never committed (the import was killed before it did)
         if product is None or product.version != journal.versions.get(pk):
             problems.append(
                 ImportProblem(
@@ -193,3 +331,77 @@ def _restore(part: list[tuple[int, _Snapshot]], journal: _Journal, user) -> list
             price.amount, price.sale_amount = amount, sale
             price.save()
     return problems
+
+
+@dataclass
+class RecoveredImport:
+    """An import whose process died mid-apply, undone from its journal."""
+
+    job_id: str
+    owner: str
+    problems: list[ImportProblem]
+
+
+def _owner_is_dead(owner: str, path: Path) -> bool:
+    """Whether the process that wrote a journal has died (the caller holds its lock).
+
+    Known dead (the worker supervisor saw it end); on this host, no such process; or no sign of
+    life (the journal's modification time) for ``PIM_JOB_STALE_SECONDS``, which also covers an
+    owner on another host and a process id reused since.
+    """
+    if runner_is_dead(owner):
+        return True
+    host, _sep, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # a process of another user has that id now
+    try:
+        return path.stat().st_mtime < time.time() - stale_seconds()
+    except FileNotFoundError:
+        return False
+
+
+def import_journals_recover() -> list[RecoveredImport]:
+    """Undo the imports whose process died while applying (SIGKILL, power loss), from their
+    journals, newest batch first, by the rules of a failed import's undo; then remove the
+    journals.
+
+    A journal whose owner still holds its lock, or shows signs of life, is left alone. Run by
+    the worker's housekeeping and before each ``import_products``.
+    """
+    recovered = []
+    try:
+        paths = sorted(journal_dir().glob("*.journal"))
+    except FileNotFoundError:
+        return []
+    for path in paths:
+        try:
+            handle = path.open("r+b")  # noqa: SIM115 - closed by the journal
+        except FileNotFoundError:
+            continue  # finished meanwhile
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()  # its owner (or another recovery) holds it: alive
+            continue
+        journal = _Journal._load(path, handle)
+        if not path.exists() or not _owner_is_dead(journal.owner, path):
+            journal.close()
+            continue
+        handle.truncate(journal._end)  # the undo's records follow the last whole one
+        user = None
+        if journal.user_id is not None:
+            user = get_user_model().objects.filter(pk=journal.user_id).first()
+        logger.warning("Undoing the import of %s, whose process %s died.", path, journal.owner)
+        try:
+            problems = _undo(journal, user)
+        except BaseException:
+            journal.close()  # kept: the next housekeeping carries on where this one stopped
+            raise
+        journal.remove()
+        recovered.append(RecoveredImport(journal.job_id, journal.owner, problems))
+    return recovered

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from catalog.jobs import Heartbeat
 from catalog.models import (
     Product,
 )
@@ -91,11 +92,13 @@ def products_import(
     user=None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    job_id: str = "",
 ) -> ImportReport:
     """Import a CSV or XLSX file of products; see the module docstring for the rules.
 
     ``progress(done, total)`` is called after each chunk of rows, while checking and again
-    while applying.
+    while applying. ``job_id`` names the undo journal of a background import, so that the
+    recovery of a killed one can fail its job with the reason.
     """
     report = ImportReport(dry_run=dry_run)
     if user is not None and not user.has_perm("catalog.add_product"):
@@ -122,7 +125,7 @@ def products_import(
         return _sorted(report)
     checked = report.rows
     report.rows = []
-    failure = _apply(body, columns, catalog, user, report, progress)
+    failure = _apply(body, columns, catalog, user, report, progress, job_id)
     if failure:
         report.rows = checked
     return _sorted(report)
@@ -253,50 +256,56 @@ _FIRST_BATCH = 20
 _MAX_BATCH = 500
 
 
-def _apply(body, columns, catalog, user, report, progress) -> bool:
+def _apply(body, columns, catalog, user, report, progress, job_id) -> bool:
     """Apply the checked rows in batches of about PIM_IMPORT_BATCH_MS each; True if it failed.
 
     Each batch is one short transaction (completeness of its products follows in another).
     The batch size adapts to the measured time per row. On any failure the batches already
     committed are undone (see _undo) and the problems are reported.
     """
-    journal = _Journal()
+    journal = _Journal.create(job_id=job_id, user_id=getattr(user, "pk", None))
     lookups = _Lookups()
     problems: list[ImportProblem] = []
     target = settings.PIM_IMPORT_BATCH_MS / 1000
     size = _FIRST_BATCH
     try:
-        for done, actions in _row_actions(body, columns, catalog, lookups, problems):
-            if problems:
-                raise _Failed(problems)
-            pending = [a for a in actions if a.kind != "unchanged"]
-            report.rows.extend(a.outcome() for a in actions if a.kind == "unchanged")
-            while pending:
-                batch, pending = pending[:size], pending[size:]
-                batch_journal = _Journal()
-                with completeness_deferred():
-                    started = time.monotonic()
-                    with transaction.atomic():
-                        _apply_batch(batch, catalog, user, batch_journal)
-                    elapsed = time.monotonic() - started
-                    # Committed: noted before completeness runs, which could fail too.
-                    journal.merge(batch_journal)
-                _let_others_write()
-                report.rows.extend(a.outcome() for a in batch)
-                per_row = max(elapsed, 0.001) / len(batch)
-                size = max(1, min(_MAX_BATCH, size * 2, int(target / per_row)))
-            if progress is not None:
-                progress(done, len(body))
+        with Heartbeat(journal.touch):
+            for done, actions in _row_actions(body, columns, catalog, lookups, problems):
+                if problems:
+                    raise _Failed(problems)
+                pending = [a for a in actions if a.kind != "unchanged"]
+                report.rows.extend(a.outcome() for a in actions if a.kind == "unchanged")
+                while pending:
+                    batch, pending = pending[:size], pending[size:]
+                    batch_journal = _Journal()
+                    with completeness_deferred():
+                        started = time.monotonic()
+                        with transaction.atomic():
+                            _apply_batch(batch, catalog, user, batch_journal)
+                            # On disk before the batch commits: a kill after the commit
+                            # leaves what a recovery needs to undo it.
+                            journal.merge(batch_journal)
+                        elapsed = time.monotonic() - started
+                    _let_others_write()
+                    report.rows.extend(a.outcome() for a in batch)
+                    per_row = max(elapsed, 0.001) / len(batch)
+                    size = max(1, min(_MAX_BATCH, size * 2, int(target / per_row)))
+                if progress is not None:
+                    progress(done, len(body))
     except _Failed as failed:
         report.problems.extend(failed.problems)
         report.problems.extend(_undo(journal, user))
+        journal.remove()
         return True
     except BaseException:
         logger.exception("Import failed; undoing the batches already applied.")
         _undo(journal, user)
+        journal.remove()
         raise
     finally:
+        # An undo that raised keeps the journal: the recovery undoes the rest.
         journal.close()
+    journal.remove()
     return False
 
 
@@ -345,7 +354,7 @@ def _create(actions: list[_Action], catalog, user, journal: _Journal) -> None:
     if problems:
         raise _Failed(problems)
     for action, item in zip(actions, items, strict=True):
-        journal.created[item.product.pk] = action.number
+        journal.created[item.product.pk] = (action.number, item.product.sku)
         if action.status and action.status != item.product.status:
             try:
                 product_set_status(product=item.product, status=action.status, user=user)
