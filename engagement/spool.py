@@ -18,20 +18,14 @@ from pathlib import Path
 
 from django.conf import settings
 
+from catalog.durable import fsync_dir
+
 SUFFIX = ".json"
 REQUIRED = ("uid", "code", "language", "device", "scanned_at")
 
 
 def spool_dir() -> Path:
     return Path(settings.PIM_SCAN_SPOOL_DIR)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def spool_write(event: dict) -> Path:
@@ -50,7 +44,7 @@ def spool_write(event: dict) -> Path:
     finally:
         os.close(fd)
     os.replace(temporary, final)
-    _fsync_dir(directory)
+    fsync_dir(directory)
     return final
 
 
@@ -102,7 +96,7 @@ def spool_remove(paths: list[Path]) -> None:
         with suppress(FileNotFoundError):
             path.unlink()
     if paths:
-        _fsync_dir(paths[0].parent)
+        fsync_dir(paths[0].parent)
 
 
 @contextmanager

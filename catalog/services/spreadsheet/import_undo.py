@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from catalog.durable import fsync_dir
 from catalog.jobs import runner_id, runner_is_dead, stale_seconds
 from catalog.models import (
     Price,
@@ -97,7 +98,7 @@ class _Journal:
         fcntl.flock(journal._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         header = {"owner": runner_id(), "job": job_id, "user": user_id, "at": time.time()}
         journal._append(header)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         return journal
 
     def _append(self, record: dict) -> int:
@@ -185,14 +186,6 @@ class _Journal:
 
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 _UNDO_BATCH = 50
