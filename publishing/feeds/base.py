@@ -100,6 +100,28 @@ def attribute_raw(view: ProductView, code: str):
     return None
 
 
+# Google Merchant Center's attributes, in feed order: the Merchant XML's items and the CSV's
+# columns.
+MERCHANT_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "price",
+    "sale_price",
+    "availability",
+    "gtin",
+    "mpn",
+    "brand",
+    "condition",
+    "google_product_category",
+    "product_type",
+    "item_group_id",
+)
+
+
 def merchant_fields(view: ProductView) -> dict:
     """The Google Merchant Center fields of one product (also the CSV columns)."""
     mapping = getattr(settings, "PIM_FEED_ATTRIBUTES", {})

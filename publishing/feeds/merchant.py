@@ -8,7 +8,7 @@ from django.conf import settings
 
 from catalog.models import Channel
 from publishing.context import ProductView
-from publishing.feeds.base import merchant_fields
+from publishing.feeds.base import MERCHANT_FIELDS, merchant_fields
 
 G_NS = "http://base.google.com/ns/1.0"
 # Characters XML 1.0 forbids (control characters other than tab, newline, return).
@@ -16,24 +16,6 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Most values need neither escaping nor cleaning: one search tells, and they are used as is.
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ITEMS_PER_CHUNK = 100
-_FIELDS = (
-    "id",
-    "title",
-    "description",
-    "link",
-    "image_link",
-    "additional_image_link",
-    "price",
-    "sale_price",
-    "availability",
-    "gtin",
-    "mpn",
-    "brand",
-    "condition",
-    "google_product_category",
-    "product_type",
-    "item_group_id",
-)
 _PLAIN = {"title", "description", "link"}  # RSS's own elements, no g: prefix
 
 
@@ -43,7 +25,7 @@ def _text(value: str) -> str:
     return escape(_INVALID_XML.sub("", value))
 
 
-_TAGS = tuple((name, name if name in _PLAIN else f"g:{name}") for name in _FIELDS)
+_TAGS = tuple((name, name if name in _PLAIN else f"g:{name}") for name in MERCHANT_FIELDS)
 
 
 def merchant_item(view: ProductView) -> str:

@@ -8,26 +8,8 @@ import orjson
 
 from catalog.cells import cell_safe
 from publishing.context import ProductView
-from publishing.feeds.base import absolute, merchant_fields, product_link
+from publishing.feeds.base import MERCHANT_FIELDS, absolute, merchant_fields, product_link
 
-CSV_COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "link",
-    "image_link",
-    "additional_image_link",
-    "price",
-    "sale_price",
-    "availability",
-    "gtin",
-    "mpn",
-    "brand",
-    "condition",
-    "google_product_category",
-    "product_type",
-    "item_group_id",
-)
 _ROWS_PER_CHUNK = 200
 
 
@@ -36,13 +18,16 @@ def feed_csv(products: Iterable[ProductView]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     # A byte-order mark so spreadsheet programs read UTF-8 (Persian, Turkish) correctly.
     buffer.write("\ufeff")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(MERCHANT_FIELDS)
     for count, view in enumerate(products, 1):
         fields = merchant_fields(view)
         # Titles and descriptions come from editors and imports: a feed opened in a
         # spreadsheet must never run them as formulas.
         writer.writerow(
-            [cell_safe(",".join(v) if isinstance(v := fields[c], list) else v) for c in CSV_COLUMNS]
+            [
+                cell_safe(",".join(v) if isinstance(v := fields[c], list) else v)
+                for c in MERCHANT_FIELDS
+            ]
         )
         if count % _ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode()
